@@ -1,0 +1,22 @@
+package cedm.spec;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.List;
+
+/** Frozen feature extractor and kNN mining (REFERENCE.md, "Features"). */
+public record FeaturesSpec(
+    Extractor extractor,
+    String model,
+    int imageSize,
+    List<Double> mean,
+    List<Double> std,
+    int dim,
+    int batchSize,
+    int chunkSize,
+    int knn) {
+
+  public enum Extractor {
+    @JsonProperty("torchscript") TORCHSCRIPT,
+    @JsonProperty("builtin") BUILTIN
+  }
+}

@@ -1,0 +1,125 @@
+package cedm.spec;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Rules that span fields or touch the file system. They read the defaulted document and skip any
+ * value of the wrong type (the schema already reports it), so they run even on an invalid spec and
+ * every problem is reported in one go.
+ */
+final class SpecChecks {
+  record Finding(String pointer, String message, String allowed) {}
+
+  private final JsonNode doc;
+  private final List<Finding> findings = new ArrayList<>();
+
+  private SpecChecks(JsonNode doc) {
+    this.doc = doc;
+  }
+
+  static List<Finding> check(JsonNode document) {
+    SpecChecks checks = new SpecChecks(document);
+    checks.dataset();
+    checks.features();
+    checks.clustering();
+    checks.search();
+    checks.training();
+    checks.evaluation();
+    return checks.findings;
+  }
+
+  private void dataset() {
+    String kind = doc.at("/dataset/kind").asText("");
+    String allowed = switch (kind) {
+      case "cifar10" -> "the directory cifar-10-batches-bin (data_batch_1.bin ... test_batch.bin)";
+      case "cifar100" -> "the directory cifar-100-binary (train.bin, test.bin)";
+      case "edm" -> "an EDM dataset .zip or directory (PNG images + dataset.json)";
+      case "folder" -> "a directory of images (png, jpg, bmp)";
+      default -> null;
+    };
+    if (allowed != null) {
+      existing("/dataset/path", "kind " + kind + " reads its images from it", allowed);
+    }
+  }
+
+  private void features() {
+    if (doc.at("/features/extractor").asText().equals("torchscript")) {
+      existing("/features/model", "extractor torchscript needs the exported model",
+          "a TorchScript file (see README: exporting DINO ViT-B/16), or extractor: builtin");
+    }
+  }
+
+  private void clustering() {
+    JsonNode neighbours = doc.at("/clustering/temi/neighbours");
+    JsonNode knn = doc.at("/features/knn");
+    if (neighbours.isInt() && knn.isInt() && neighbours.asInt() > knn.asInt()) {
+      add("/clustering/temi/neighbours", "is " + neighbours + ", more than the " + knn + " neighbours mined",
+          "integer >= 1 and <= features.knn");
+    }
+  }
+
+  private void search() {
+    JsonNode start = doc.at("/search/start");
+    JsonNode maxC = doc.at("/search/max_c");
+    boolean enabled = doc.at("/search/enabled").asBoolean(true);
+    if (enabled && start.isInt() && maxC.isInt() && start.asInt() >= maxC.asInt()) {
+      add("/search/start", "is " + start + ", not below search.max_c " + maxC, "integer >= 1 and < search.max_c");
+    }
+    if (!enabled && doc.at("/grid/points").isNull()) {
+      add("/grid/points", "needed when search.enabled is false (no C_max to derive a grid from)",
+          "a list of integers >= 2, or search.enabled: true");
+    }
+  }
+
+  private void training() {
+    JsonNode checkpoint = doc.at("/training/checkpoint_kimg");
+    JsonNode duration = doc.at("/training/duration_mimg");
+    if (checkpoint.isNumber() && duration.isNumber() && checkpoint.asDouble() > duration.asDouble() * 1000) {
+      add("/training/checkpoint_kimg", "is " + checkpoint + " kimg, longer than the whole run ("
+          + duration.asDouble() * 1000 + " kimg)", "number > 0 and <= training.duration_mimg * 1000");
+    }
+  }
+
+  private void evaluation() {
+    JsonNode min = doc.at("/evaluation/sigma_min");
+    JsonNode max = doc.at("/evaluation/sigma_max");
+    if (min.isNumber() && max.isNumber() && min.asDouble() >= max.asDouble()) {
+      add("/evaluation/sigma_min", "is " + min + ", not below sigma_max " + max, "number > 0 and < evaluation.sigma_max");
+    }
+    if (doc.at("/evaluation/feature_network").asText().equals("pretrained")) {
+      List<String> metrics = new ArrayList<>();
+      doc.at("/evaluation/metrics").forEach(m -> metrics.add(m.asText()));
+      if (metrics.contains("fid")) {
+        existing("/evaluation/inception_model", "metric fid needs Inception-v3",
+            "a TorchScript Inception-v3 file (see README), or feature_network: builtin");
+      }
+      if (metrics.contains("fdd")) {
+        existing("/evaluation/dinov2_model", "metric fdd needs DINOv2 ViT-L/14",
+            "a TorchScript DINOv2 file (see README), or feature_network: builtin");
+      }
+    }
+    JsonNode reference = doc.at("/evaluation/fid_reference");
+    if (reference.isTextual() && !Files.isRegularFile(Path.of(reference.asText()))) {
+      add("/evaluation/fid_reference", "file not found: " + reference.asText(),
+          "an EDM-format .npz with keys mu and sigma, or null");
+    }
+  }
+
+  /** The path field must be given and exist (paths are already resolved against the spec). */
+  private void existing(String pointer, String why, String allowed) {
+    JsonNode path = doc.at(pointer);
+    if (path.isMissingNode() || path.isNull()) {
+      add(pointer, "missing: " + why, allowed);
+    } else if (path.isTextual() && !Files.exists(Path.of(path.asText()))) {
+      add(pointer, "file not found: " + path.asText(), allowed);
+    }
+  }
+
+  private void add(String pointer, String message, String allowed) {
+    findings.add(new Finding(pointer, message, allowed));
+  }
+}

@@ -1,0 +1,126 @@
+package cedm.spec;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Reads a YAML experiment spec: schema validation, defaults, path resolution, cross-field checks.
+ * Every problem in the file is reported at once, each with its line and column.
+ */
+public final class SpecLoader {
+  /** Fields holding file paths, resolved against the spec file's directory. */
+  static final List<String> PATH_FIELDS = List.of(
+      "/dataset/path", "/features/model", "/evaluation/inception_model",
+      "/evaluation/dinov2_model", "/evaluation/fid_reference");
+
+  private static final SpecSchema SCHEMA = SpecSchema.load();
+  private static final ObjectMapper BINDER = new ObjectMapper()
+      .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+      .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+
+  private SpecLoader() {}
+
+  /** Loads and checks the spec at {@code file}; throws with every problem found. */
+  public static LoadedSpec load(Path file) throws SpecException {
+    String name = file.toString();
+    String yaml;
+    try {
+      yaml = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      throw single(name, 1, 1, "", "spec file not found", null);
+    } catch (IOException e) {
+      throw single(name, 1, 1, "", "cannot read the spec file: " + e.getMessage(), null);
+    }
+    return parse(name, yaml, file.toAbsolutePath().getParent());
+  }
+
+  /** Checks {@code yaml} as if it were the file {@code name} in {@code baseDir}. */
+  public static LoadedSpec parse(String name, String yaml, Path baseDir) throws SpecException {
+    JsonNode document;
+    YamlLocations locations;
+    try {
+      document = new YAMLMapper().readTree(yaml);
+      locations = YamlLocations.of(yaml);
+    } catch (JsonProcessingException e) {
+      JsonLocation at = e.getLocation();
+      throw single(name, at == null ? 1 : at.getLineNr(), at == null ? 1 : at.getColumnNr(), "",
+          "not valid YAML: " + e.getOriginalMessage().lines().findFirst().orElse(""), null);
+    } catch (IOException e) {
+      throw single(name, 1, 1, "", "not valid YAML: " + e.getMessage(), null);
+    }
+    if (!(document instanceof ObjectNode)) {
+      throw single(name, 1, 1, "", "the spec must be a mapping of fields",
+          "a YAML mapping with the fields name, dataset, features, ...");
+    }
+    SCHEMA.fillDefaults(document);
+    List<SpecProblem> problems = new ArrayList<>();
+    for (SpecSchema.Violation v : SCHEMA.validate(document)) {
+      int[] at = v.atKey() ? locations.key(v.pointer()) : locations.value(v.pointer());
+      problems.add(new SpecProblem(at[0], at[1], dotted(v.pointer()), v.message(), v.allowed()));
+    }
+    resolvePaths((ObjectNode) document, baseDir);
+    for (SpecChecks.Finding f : SpecChecks.check(document)) {
+      int[] at = locations.value(f.pointer());
+      problems.add(new SpecProblem(at[0], at[1], dotted(f.pointer()), f.message(), f.allowed()));
+    }
+    if (problems.isEmpty()) {
+      return new LoadedSpec(bind(name, document), SpecDigest.of(document), yaml);
+    }
+    problems.sort(Comparator.comparingInt(SpecProblem::line).thenComparingInt(SpecProblem::column)
+        .thenComparing(SpecProblem::field));
+    throw new SpecException(name, problems);
+  }
+
+  private static ExperimentSpec bind(String name, JsonNode document) throws SpecException {
+    try {
+      return BINDER.treeToValue(document, ExperimentSpec.class);
+    } catch (JsonProcessingException e) {
+      // The schema admits only what the records accept, so this is a defect in cedm, not the spec.
+      throw new IllegalStateException("schema and spec records disagree on " + name, e);
+    }
+  }
+
+  private static void resolvePaths(ObjectNode document, Path baseDir) {
+    for (String pointer : PATH_FIELDS) {
+      JsonNode value = document.at(pointer);
+      if (value.isTextual() && !value.asText().isEmpty()) {
+        int slash = pointer.lastIndexOf('/');
+        ObjectNode parent = (ObjectNode) document.at(pointer.substring(0, slash));
+        Path resolved = baseDir.resolve(value.asText()).normalize();
+        parent.put(pointer.substring(slash + 1), resolved.toString());
+      }
+    }
+  }
+
+  /** {@code /grid/points/1} becomes {@code grid.points[1]}. */
+  static String dotted(String pointer) {
+    StringBuilder out = new StringBuilder();
+    for (String part : pointer.isEmpty() ? new String[0] : pointer.substring(1).split("/")) {
+      if (part.chars().allMatch(Character::isDigit) && !part.isEmpty()) {
+        out.append('[').append(part).append(']');
+      } else {
+        out.append(out.length() == 0 ? "" : ".").append(part);
+      }
+    }
+    return out.toString();
+  }
+
+  private static SpecException single(String file, int line, int col, String field, String message, String allowed) {
+    return new SpecException(file, List.of(new SpecProblem(line, col, field, message, allowed)));
+  }
+}

@@ -1,0 +1,31 @@
+package cedm.spec;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.List;
+
+/** EDM training of one grid point; null architecture fields take the preset's value. */
+public record TrainingSpec(
+    Preset preset,
+    Integer modelChannels,
+    List<Integer> channelMult,
+    Integer channelMultEmb,
+    Integer numBlocks,
+    List<Integer> attnResolutions,
+    double dropout,
+    double durationMimg,
+    int batchSize,
+    double lr,
+    double lrRampupKimg,
+    double emaHalflifeKimg,
+    Double emaRampupRatio,
+    double augmentP,
+    double checkpointKimg,
+    int keepCheckpoints,
+    double tickKimg) {
+
+  public enum Preset {
+    @JsonProperty("ddpmpp-cifar") DDPMPP_CIFAR,
+    @JsonProperty("ddpmpp-ffhq64") DDPMPP_FFHQ64,
+    @JsonProperty("tiny") TINY
+  }
+}
