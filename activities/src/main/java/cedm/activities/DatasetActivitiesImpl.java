@@ -1,0 +1,50 @@
+package cedm.activities;
+
+import cedm.activity.DatasetActivities;
+import cedm.activity.DatasetArtifact;
+import cedm.activity.DatasetRequest;
+import cedm.activity.StageProgress;
+import cedm.data.DatasetImporter;
+import cedm.data.ImageSource;
+import cedm.data.ImageSources;
+import cedm.store.ArtifactStore;
+import cedm.store.StageKey;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+
+/** Imports the spec's dataset into the store, once per (dataset spec, source files, seed). */
+public final class DatasetActivitiesImpl implements DatasetActivities {
+  static final String STAGE = "dataset";
+  static final int VERSION = 1;
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final ArtifactStore store;
+
+  public DatasetActivitiesImpl(ArtifactStore store) {
+    this.store = store;
+  }
+
+  @Override
+  public DatasetArtifact importDataset(DatasetRequest request) {
+    return StageRun.of(STAGE).run(() -> {
+      try (ImageSource source = ImageSources.open(request.dataset(), request.seed())) {
+        ObjectNode section = JSON.valueToTree(request.dataset());
+        section.put("seed", request.seed());
+        section.put("source", source.fingerprint());
+        StageKey key = StageKey.of(STAGE, VERSION, section, List.of());
+        long total = (long) source.entries(ImageSource.Split.TRAIN).size() + source.entries(ImageSource.Split.TEST).size();
+        ArtifactStore.Obtained obtained = store.obtain(key, dir -> {
+          DatasetImporter.Summary s = DatasetImporter.write(source, dir, request.dataset().resolution(),
+              request.dataset().maxImages(), done -> StageRun.heartbeat(new StageProgress(STAGE, done, total, "images")));
+          return JSON.valueToTree(s);
+        }, StageRun::heartbeatWaiting);
+        JsonNode m = obtained.artifact().manifest().meta();
+        return new DatasetArtifact(key.id(), obtained.reused(), m.get("count").asInt(), m.get("height").asInt(),
+            m.get("width").asInt(), m.get("labelled").asBoolean(), m.get("classes").asInt(),
+            m.get("testCount").asInt(), m.get("contentDigest").asText());
+      }
+    });
+  }
+}

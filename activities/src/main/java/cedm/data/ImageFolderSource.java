@@ -1,0 +1,130 @@
+package cedm.data;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import javax.imageio.ImageIO;
+
+/**
+ * Image files in a directory or zip, sorted by name as EDM's dataset tool does. With labels, it
+ * reads EDM's {@code dataset.json} ({@code {"labels": [["00000/img00000000.png", 6], ...]}} or
+ * {@code {"labels": null}}). Files that are not images by extension are ignored, like EDM.
+ */
+public final class ImageFolderSource implements ImageSource {
+  private static final Set<String> IMAGE_EXTENSIONS = Set.of("png", "jpg", "jpeg", "bmp", "gif");
+  private static final String LABELS_FILE = "dataset.json";
+
+  private final FileTree tree;
+  private final List<String> images;
+  private final Map<String, Long> labels;
+
+  public ImageFolderSource(java.nio.file.Path path, boolean edmLabels) throws IOException {
+    this.tree = FileTree.open(path);
+    this.images = tree.names().stream().filter(ImageFolderSource::isImage).toList();
+    if (images.isEmpty()) {
+      tree.close();
+      throw new DatasetException(path + ": contains no images (allowed extensions: " + IMAGE_EXTENSIONS + ")");
+    }
+    this.labels = edmLabels && tree.has(LABELS_FILE) ? readLabels() : null;
+  }
+
+  private static boolean isImage(String name) {
+    int dot = name.lastIndexOf('.');
+    return dot >= 0 && IMAGE_EXTENSIONS.contains(name.substring(dot + 1).toLowerCase(Locale.ROOT));
+  }
+
+  private Map<String, Long> readLabels() throws IOException {
+    String where = tree.describe(LABELS_FILE);
+    JsonNode root;
+    try (InputStream in = tree.open(LABELS_FILE)) {
+      root = new ObjectMapper().readTree(in);
+    } catch (IOException e) {
+      throw new DatasetException(where + ": not valid JSON (" + e.getMessage().lines().findFirst().orElse("") + ")", e);
+    }
+    JsonNode list = root == null ? null : root.get("labels");
+    if (list == null) {
+      throw new DatasetException(where + ": has no field 'labels' (allowed: {\"labels\": [[file, int], ...]} or {\"labels\": null})");
+    }
+    if (list.isNull()) {
+      return null;
+    }
+    if (!list.isArray()) {
+      throw new DatasetException(where + ": 'labels' is not a list (allowed: [[file, int], ...] or null)");
+    }
+    Map<String, Long> out = new HashMap<>();
+    for (int i = 0; i < list.size(); i++) {
+      JsonNode pair = list.get(i);
+      if (!pair.isArray() || pair.size() != 2 || !pair.get(0).isTextual() || !pair.get(1).canConvertToLong()
+          || pair.get(1).asLong() < 0) {
+        throw new DatasetException(where + ": labels[" + i + "] is " + pair + " (allowed: [file name, integer >= 0])");
+      }
+      out.put(pair.get(0).asText(), pair.get(1).asLong());
+    }
+    for (String image : images) {
+      if (!out.containsKey(image)) {
+        throw new DatasetException(where + ": has no label for " + image);
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public List<Entry> entries(Split split) {
+    if (split == Split.TEST) {
+      return List.of();
+    }
+    List<Entry> entries = new ArrayList<>(images.size());
+    for (String name : images) {
+      long label = labels == null ? -1 : labels.get(name);
+      entries.add(new Entry() {
+        @Override
+        public String origin() {
+          return tree.describe(name);
+        }
+
+        @Override
+        public long label() {
+          return label;
+        }
+
+        @Override
+        public RgbImage decode() throws IOException {
+          BufferedImage image;
+          try (InputStream in = tree.open(name)) {
+            image = ImageIO.read(in);
+          } catch (IOException | RuntimeException e) {
+            throw new DatasetException(origin() + ": not a readable image (" + e.getMessage() + ")", e);
+          }
+          if (image == null) {
+            throw new DatasetException(origin() + ": not a readable image (no decoder recognises its content)");
+          }
+          return RgbImage.of(image);
+        }
+      });
+    }
+    return entries;
+  }
+
+  @Override
+  public boolean labelled() {
+    return labels != null;
+  }
+
+  @Override
+  public String fingerprint() throws IOException {
+    return tree.fingerprint();
+  }
+
+  @Override
+  public void close() throws IOException {
+    tree.close();
+  }
+}

@@ -1,0 +1,35 @@
+package cedm.cli;
+
+import cedm.runtime.ConnectionOptions;
+import cedm.runtime.SweepClient;
+import cedm.runtime.SweepRecords;
+import cedm.store.ArtifactStore;
+import io.temporal.client.WorkflowClient;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import java.io.IOException;
+
+/** A live connection to Temporal plus the store: what the client commands work with. */
+final class Connected implements AutoCloseable {
+  final WorkflowServiceStubs stubs;
+  final WorkflowClient client;
+  final ArtifactStore store;
+  final SweepClient sweeps;
+
+  Connected(ConnectionOptions options, ArtifactStore store) throws IOException {
+    try {
+      this.stubs = options.connect();
+      this.stubs.healthCheck();
+    } catch (RuntimeException e) {
+      throw new UserError("cannot reach Temporal at " + options.target()
+          + " (start one with `cedm server`, or pass --target): " + e.getMessage(), 3);
+    }
+    this.client = options.client(stubs);
+    this.store = store;
+    this.sweeps = new SweepClient(client, new SweepRecords(store));
+  }
+
+  @Override
+  public void close() {
+    stubs.shutdownNow();
+  }
+}

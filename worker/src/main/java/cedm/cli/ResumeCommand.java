@@ -1,0 +1,31 @@
+package cedm.cli;
+
+import cedm.runtime.SweepClient;
+import cedm.runtime.SweepRecords;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "resume", description = "Start a failed, cancelled or forgotten sweep again; finished stages are reused.")
+final class ResumeCommand implements Callable<Integer> {
+  @Mixin ConnectionMixin connection;
+  @Mixin StoreOptions store;
+
+  @Parameters(paramLabel = "SWEEP")
+  String sweepId;
+
+  @Override
+  public Integer call() throws Exception {
+    try (Connected c = new Connected(connection.options(), store.open())) {
+      SweepClient.Submission s;
+      try {
+        s = c.sweeps.resume(sweepId);
+      } catch (SweepRecords.NoSuchSweepException e) {
+        throw new UserError(e.getMessage(), 1);
+      }
+      System.out.println((s.attached() ? "already running: " : "resumed sweep ") + s.sweepId());
+    }
+    return 0;
+  }
+}

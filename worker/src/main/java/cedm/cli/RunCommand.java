@@ -1,0 +1,119 @@
+package cedm.cli;
+
+import cedm.activity.StageProgress;
+import cedm.runtime.ConnectionOptions;
+import cedm.runtime.CedmWorker;
+import cedm.runtime.EmbeddedTemporal;
+import cedm.runtime.SweepClient;
+import cedm.spec.LoadedSpec;
+import cedm.spec.SpecLoader;
+import cedm.workflow.StageReport;
+import cedm.workflow.SweepResult;
+import cedm.workflow.SweepStatus;
+import io.temporal.client.WorkflowFailedException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "run", description = "Run a sweep in this process: embedded Temporal server on 127.0.0.1, a worker, "
+    + "live progress, results. Interrupt and run again to continue from the finished stages.")
+final class RunCommand implements Callable<Integer> {
+  @Mixin StoreOptions store;
+
+  @Parameters(paramLabel = "SPEC")
+  Path spec;
+
+  @Option(names = "--port", defaultValue = "0", description = "Port of the embedded server on 127.0.0.1 (default: any free port).")
+  int port;
+
+  @Option(names = "--cpu-slots", description = "CPU stages run at once (default: number of cores).")
+  Integer cpuSlots;
+
+  private final PrintStream out = System.out;
+
+  @Override
+  public Integer call() throws Exception {
+    LoadedSpec loaded = SpecLoader.load(spec);
+    int slots = cpuSlots != null ? cpuSlots : Runtime.getRuntime().availableProcessors();
+    try (EmbeddedTemporal server = EmbeddedTemporal.start(port);
+        Connected c = new Connected(ConnectionOptions.plain(server.target(), "default"), store.open());
+        CedmWorker worker = new CedmWorker(c.client, c.store, loaded.spec().runtime().cpuQueue(), slots).start()) {
+      out.println("cedm: running " + spec + " as sweep " + loaded.sweepId());
+      out.println("cedm: store " + c.store.root() + ", embedded Temporal on " + server.target());
+      SweepClient.Submission submission = c.sweeps.submit(loaded);
+      watch(c.sweeps, submission.sweepId());
+      try {
+        SweepResult result = c.sweeps.result(submission.sweepId());
+        printResult(result, c);
+        return 0;
+      } catch (WorkflowFailedException e) {
+        out.println("cedm: sweep " + submission.sweepId() + " failed: " + rootMessage(e));
+        out.println("cedm: finished stages are kept; fix the cause and run again");
+        return 1;
+      }
+    }
+  }
+
+  /** Prints each stage as it starts and ends, and a progress bar for running stages on a terminal. */
+  private void watch(SweepClient sweeps, String sweepId) throws InterruptedException {
+    boolean terminal = System.console() != null;
+    Map<String, String> shown = new HashMap<>();
+    String bar = "";
+    while (true) {
+      boolean running = sweeps.isRunning(sweepId);
+      SweepStatus status = sweeps.status(sweepId);
+      List<StageProgress> progress = running ? sweeps.progress(sweepId) : List.of();
+      for (StageReport stage : status.stages()) {
+        String line = StatusView.line(stage, List.of());
+        if (!line.equals(shown.get(stage.stage())) && !stage.state().name().equals("PENDING")) {
+          if (!bar.isEmpty()) {
+            out.print("\r" + " ".repeat(bar.length()) + "\r");
+            bar = "";
+          }
+          out.println(line);
+          shown.put(stage.stage(), line);
+        }
+      }
+      if (!running) {
+        break;
+      }
+      if (terminal && !progress.isEmpty()) {
+        StringBuilder now = new StringBuilder();
+        for (StageProgress p : progress) {
+          now.append("  ").append(p.stage()).append(' ').append(StatusView.bar(p));
+        }
+        out.print("\r" + now + " ".repeat(Math.max(0, bar.length() - now.length())));
+        bar = now.toString();
+      }
+      Thread.sleep(500);
+    }
+    if (!bar.isEmpty()) {
+      out.println();
+    }
+  }
+
+  private void printResult(SweepResult result, Connected c) {
+    boolean allReused = result.stages().stream().allMatch(StageReport::reused);
+    out.println("cedm: sweep " + result.sweepId() + " finished"
+        + (allReused ? "; every stage was reused from the store, nothing was recomputed" : ""));
+    out.println("artifacts:");
+    for (StageReport stage : result.stages()) {
+      out.println("  " + stage.stage() + "/" + stage.artifactId() + (stage.reused() ? "  (reused)" : "  (computed)")
+          + "  " + c.store.root().resolve("artifacts").resolve(stage.stage()).resolve(stage.artifactId()));
+    }
+  }
+
+  static String rootMessage(Throwable t) {
+    while (t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t instanceof io.temporal.failure.ApplicationFailure a ? a.getOriginalMessage() : t.getMessage();
+  }
+}

@@ -1,0 +1,51 @@
+package cedm.runtime;
+
+import io.grpc.Server;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.temporal.internal.testservice.GRPCServerHelper;
+import io.temporal.internal.testservice.TestServicesStarter;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+
+/**
+ * The Temporal Java test server on the loopback interface only (its own port-bound mode listens on
+ * every interface). It keeps no history across restarts, which is why every stage is memoised in
+ * the artifact store: a new server and a re-submitted spec continue where the last run stopped.
+ */
+public final class EmbeddedTemporal implements AutoCloseable {
+  private final TestServicesStarter services;
+  private final Server server;
+
+  private EmbeddedTemporal(TestServicesStarter services, Server server) {
+    this.services = services;
+    this.server = server;
+  }
+
+  /** Starts on 127.0.0.1; port 0 picks a free one. */
+  public static EmbeddedTemporal start(int port) throws IOException {
+    // Real time: timers and timeouts must elapse as on a real cluster, not be skipped.
+    TestServicesStarter services = new TestServicesStarter(true, 0);
+    NettyServerBuilder builder =
+        NettyServerBuilder.forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+    GRPCServerHelper.registerServicesAndHealthChecks(services.getServices(), builder);
+    Server server = builder.build().start();
+    return new EmbeddedTemporal(services, server);
+  }
+
+  public InetSocketAddress address() {
+    return (InetSocketAddress) server.getListenSockets().get(0);
+  }
+
+  /** host:port for clients. */
+  public String target() {
+    InetSocketAddress a = address();
+    return a.getAddress().getHostAddress() + ":" + a.getPort();
+  }
+
+  @Override
+  public void close() {
+    server.shutdownNow();
+    services.close();
+  }
+}

@@ -1,0 +1,114 @@
+package cedm.runtime;
+
+import cedm.activity.StageProgress;
+import cedm.spec.ExperimentSpec;
+import cedm.spec.LoadedSpec;
+import cedm.workflow.SweepRequest;
+import cedm.workflow.SweepResult;
+import cedm.workflow.SweepStatus;
+import cedm.workflow.SweepWorkflow;
+import io.temporal.api.common.v1.Payloads;
+import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
+import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
+import io.temporal.api.workflow.v1.PendingActivityInfo;
+import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
+import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionResponse;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Submits, watches, cancels and resumes sweeps on a Temporal service. */
+public final class SweepClient {
+  private final WorkflowClient client;
+  private final SweepRecords records;
+
+  public SweepClient(WorkflowClient client, SweepRecords records) {
+    this.client = client;
+    this.records = records;
+  }
+
+  /** @param attached the sweep was already running and this submission joined it */
+  public record Submission(String sweepId, boolean attached) {}
+
+  /** Starts the sweep of {@code spec}, or attaches to it if it is running already. */
+  public Submission submit(LoadedSpec spec) throws IOException {
+    records.save(spec.sweepId(), spec);
+    return start(spec.sweepId(), spec.spec());
+  }
+
+  /** Starts a failed, cancelled or lost sweep again; finished stages are reused from the store. */
+  public Submission resume(String sweepId) throws IOException {
+    return start(sweepId, records.load(sweepId));
+  }
+
+  private Submission start(String sweepId, ExperimentSpec spec) {
+    if (isRunning(sweepId)) {
+      return new Submission(sweepId, true);
+    }
+    SweepWorkflow sweep = client.newWorkflowStub(SweepWorkflow.class, WorkflowOptions.newBuilder()
+        .setWorkflowId(sweepId)
+        .setTaskQueue(spec.runtime().cpuQueue())
+        .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING)
+        .build());
+    WorkflowExecution execution = WorkflowClient.start(sweep::run, new SweepRequest(sweepId, spec));
+    return new Submission(execution.getWorkflowId(), false);
+  }
+
+  public boolean isRunning(String sweepId) {
+    return state(sweepId).filter(s -> s == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING).isPresent();
+  }
+
+  /** The latest run's state, or empty if the server does not know the sweep. */
+  public Optional<WorkflowExecutionStatus> state(String sweepId) {
+    try {
+      return Optional.of(describe(sweepId).getWorkflowExecutionInfo().getStatus());
+    } catch (io.grpc.StatusRuntimeException e) {
+      if (e.getStatus().getCode() == io.grpc.Status.Code.NOT_FOUND) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+  }
+
+  public SweepStatus status(String sweepId) {
+    return client.newWorkflowStub(SweepWorkflow.class, sweepId).status();
+  }
+
+  /** Progress reported by the sweep's running stages through their heartbeats. */
+  public List<StageProgress> progress(String sweepId) {
+    List<StageProgress> progress = new ArrayList<>();
+    for (PendingActivityInfo activity : describe(sweepId).getPendingActivitiesList()) {
+      if (activity.hasHeartbeatDetails()) {
+        Payloads details = activity.getHeartbeatDetails();
+        StageProgress p = client.getOptions().getDataConverter()
+            .fromPayloads(0, Optional.of(details), StageProgress.class, StageProgress.class);
+        if (p != null) {
+          progress.add(p);
+        }
+      }
+    }
+    return progress;
+  }
+
+  /** Waits for the sweep to end; throws the workflow's failure if it failed. */
+  public SweepResult result(String sweepId) {
+    return WorkflowStub.fromTyped(client.newWorkflowStub(SweepWorkflow.class, sweepId)).getResult(SweepResult.class);
+  }
+
+  public void cancel(String sweepId) {
+    client.newUntypedWorkflowStub(sweepId).cancel();
+  }
+
+  private DescribeWorkflowExecutionResponse describe(String sweepId) {
+    return client.getWorkflowServiceStubs().blockingStub().describeWorkflowExecution(
+        DescribeWorkflowExecutionRequest.newBuilder()
+            .setNamespace(client.getOptions().getNamespace())
+            .setExecution(WorkflowExecution.newBuilder().setWorkflowId(sweepId))
+            .build());
+  }
+}

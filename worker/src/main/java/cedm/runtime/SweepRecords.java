@@ -1,0 +1,57 @@
+package cedm.runtime;
+
+import cedm.spec.ExperimentSpec;
+import cedm.spec.LoadedSpec;
+import cedm.store.ArtifactStore;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/**
+ * What was submitted for each sweep, kept in the store ({@code sweeps/ID/}) so that
+ * {@code cedm resume} can start it again even after the Temporal server lost its history:
+ * {@code spec.yaml} as written and {@code spec.json} as checked (defaults and paths resolved).
+ */
+public final class SweepRecords {
+  private static final ObjectMapper JSON = new ObjectMapper()
+      .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+      .enable(SerializationFeature.INDENT_OUTPUT);
+
+  private final ArtifactStore store;
+
+  public SweepRecords(ArtifactStore store) {
+    this.store = store;
+  }
+
+  public void save(String sweepId, LoadedSpec spec) throws IOException {
+    Path dir = store.sweepDir(sweepId);
+    write(dir.resolve("spec.yaml"), spec.yaml());
+    write(dir.resolve("spec.json"), JSON.writeValueAsString(spec.spec()));
+  }
+
+  /** The checked spec of a submitted sweep. */
+  public ExperimentSpec load(String sweepId) throws IOException {
+    Path file = store.root().resolve("sweeps").resolve(sweepId).resolve("spec.json");
+    if (!Files.isRegularFile(file)) {
+      throw new NoSuchSweepException(sweepId, store.root());
+    }
+    return JSON.readValue(file.toFile(), ExperimentSpec.class);
+  }
+
+  private static void write(Path file, String text) throws IOException {
+    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+    Files.writeString(tmp, text);
+    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  /** No sweep of that id was ever submitted with this store. */
+  public static final class NoSuchSweepException extends IOException {
+    public NoSuchSweepException(String sweepId, Path store) {
+      super("no sweep " + sweepId + " was submitted with the store " + store);
+    }
+  }
+}
