@@ -25,7 +25,7 @@ final class StatusView {
 
   static String line(StageReport stage, List<StageProgress> progress) {
     String state = stage.state() == StageState.DONE && stage.reused() ? "reused" : stage.state().name().toLowerCase(Locale.ROOT);
-    StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "  %-12s %-8s", stage.stage(), state).stripTrailing());
+    StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "  %-12s %-8s", stage.stage(), state));
     if (stage.state() == StageState.RUNNING) {
       progress.stream().filter(p -> p.stage().equals(stage.stage())).findFirst()
           .ifPresent(p -> s.append(' ').append(bar(p)));
@@ -38,7 +38,7 @@ final class StatusView {
         s.append("  ").append(stage.summary());
       }
     }
-    return s.toString();
+    return s.toString().stripTrailing();
   }
 
   static String bar(StageProgress p) {

@@ -1,0 +1,97 @@
+package cedm.workflow;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import cedm.activity.DatasetActivities;
+import cedm.activity.DatasetArtifact;
+import cedm.activity.DatasetRequest;
+import cedm.activity.Failures;
+import cedm.spec.LoadedSpec;
+import cedm.spec.SpecLoader;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowFailedException;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.worker.Worker;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class SweepWorkflowTest {
+  private TestWorkflowEnvironment env;
+  private LoadedSpec spec;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    env = TestWorkflowEnvironment.newInstance();
+    spec = SpecLoader.load(Path.of("..", "specs", "demo.yaml"));
+  }
+
+  @AfterEach
+  void tearDown() {
+    env.close();
+  }
+
+  private SweepWorkflow start(DatasetActivities datasets) {
+    Worker worker = env.newWorker(spec.spec().runtime().cpuQueue());
+    worker.registerWorkflowImplementationTypes(SweepWorkflowImpl.class);
+    worker.registerActivitiesImplementations(datasets);
+    env.start();
+    return env.getWorkflowClient().newWorkflowStub(SweepWorkflow.class,
+        WorkflowOptions.newBuilder().setWorkflowId(spec.sweepId()).setTaskQueue(spec.spec().runtime().cpuQueue()).build());
+  }
+
+  @Test
+  void runsTheDatasetStageAndReportsItsArtifact() {
+    DatasetArtifact imported = new DatasetArtifact("abc123", false, 2000, 32, 32, true, 8, 200, "d1");
+    SweepWorkflow sweep = start(request -> {
+      assertEquals(spec.spec().dataset(), request.dataset());
+      assertEquals(spec.spec().seed(), request.seed());
+      return imported;
+    });
+    SweepResult result = sweep.run(new SweepRequest(spec.sweepId(), spec.spec()));
+    assertEquals(imported, result.dataset());
+    StageReport dataset = result.stages().get(0);
+    assertEquals(StageState.DONE, dataset.state());
+    assertEquals("abc123", dataset.artifactId());
+    assertEquals("2000 images 32x32, 8 classes, 200 test images", dataset.summary());
+    SweepStatus status = env.getWorkflowClient().newWorkflowStub(SweepWorkflow.class, spec.sweepId()).status();
+    assertEquals("done", status.phase());
+  }
+
+  @Test
+  void badInputFailsTheSweepAtOnceWithTheMessage() {
+    AtomicInteger attempts = new AtomicInteger();
+    SweepWorkflow sweep = start(request -> {
+      attempts.incrementAndGet();
+      throw ApplicationFailure.newNonRetryableFailure("/data/x.bin: truncated", Failures.INVALID_INPUT);
+    });
+    WorkflowFailedException e = assertThrows(WorkflowFailedException.class,
+        () -> sweep.run(new SweepRequest(spec.sweepId(), spec.spec())));
+    assertTrue(e.getCause().getMessage().contains("stage dataset failed: /data/x.bin: truncated"), e.getCause().getMessage());
+    assertEquals(1, attempts.get());
+    SweepStatus status = env.getWorkflowClient().newWorkflowStub(SweepWorkflow.class, spec.sweepId()).status();
+    assertEquals(StageState.FAILED, status.stages().get(0).state());
+    assertEquals("failed in dataset", status.phase());
+  }
+
+  @Test
+  void transientFailuresAreRetried() {
+    AtomicInteger attempts = new AtomicInteger();
+    SweepWorkflow sweep = start(request -> {
+      if (attempts.incrementAndGet() < 3) {
+        throw new IllegalStateException("worker hiccup");
+      }
+      return new DatasetArtifact("id", false, 1, 8, 8, false, 0, 0, "d");
+    });
+    WorkflowClient.start(sweep::run, new SweepRequest(spec.sweepId(), spec.spec()));
+    SweepResult result = env.getWorkflowClient().newUntypedWorkflowStub(spec.sweepId()).getResult(SweepResult.class);
+    assertEquals(3, attempts.get());
+    assertEquals("id", result.dataset().artifactId());
+  }
+}
