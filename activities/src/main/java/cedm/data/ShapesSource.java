@@ -46,8 +46,8 @@ public final class ShapesSource implements ImageSource {
     int n = split == Split.TRAIN ? count : testCount;
     List<Entry> entries = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
-      SplittableRandom random = new SplittableRandom(mix(seed, split.ordinal(), i));
-      int label = random.nextInt(groups);
+      long stream = mix(seed, split.ordinal(), i);
+      int label = new SplittableRandom(stream).nextInt(groups);
       int index = i;
       entries.add(new Entry() {
         @Override
@@ -62,7 +62,9 @@ public final class ShapesSource implements ImageSource {
 
         @Override
         public RgbImage decode() {
-          return render(label, random.split());
+          SplittableRandom random = new SplittableRandom(stream);
+          random.nextInt(groups);
+          return render(label, random);
         }
       });
     }

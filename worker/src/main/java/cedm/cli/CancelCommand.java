@@ -6,7 +6,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "cancel", description = "Cancel a running sweep; finished stages stay in the store for `cedm resume`.")
-final class CancelCommand implements Callable<Integer> {
+final class CancelCommand extends Output implements Callable<Integer> {
   @Mixin ConnectionMixin connection;
   @Mixin StoreOptions store;
 
@@ -20,7 +20,7 @@ final class CancelCommand implements Callable<Integer> {
         throw new UserError("sweep " + sweepId + " is not running", 1);
       }
       c.sweeps.cancel(sweepId);
-      System.out.println("cancellation requested for " + sweepId);
+      out().println("cancellation requested for " + sweepId);
     }
     return 0;
   }

@@ -19,7 +19,12 @@ public final class CedmCommand {
 
   /** Runs a command line and returns its exit code: 0 ok, 1 failed, 2 bad input, 3 no server. */
   public static int execute(String... args) {
+    return execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+  }
+
+  public static int execute(PrintWriter out, PrintWriter err, String... args) {
     CommandLine cli = new CommandLine(new CedmCommand());
+    cli.setOut(out).setErr(err);
     cli.setExecutionExceptionHandler(CedmCommand::handle);
     return cli.execute(args);
   }

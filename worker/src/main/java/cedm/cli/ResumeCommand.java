@@ -8,7 +8,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "resume", description = "Start a failed, cancelled or forgotten sweep again; finished stages are reused.")
-final class ResumeCommand implements Callable<Integer> {
+final class ResumeCommand extends Output implements Callable<Integer> {
   @Mixin ConnectionMixin connection;
   @Mixin StoreOptions store;
 
@@ -24,7 +24,7 @@ final class ResumeCommand implements Callable<Integer> {
       } catch (SweepRecords.NoSuchSweepException e) {
         throw new UserError(e.getMessage(), 1);
       }
-      System.out.println((s.attached() ? "already running: " : "resumed sweep ") + s.sweepId());
+      out().println((s.attached() ? "already running: " : "resumed sweep ") + s.sweepId());
     }
     return 0;
   }

@@ -11,7 +11,7 @@ import cedm.workflow.StageReport;
 import cedm.workflow.SweepResult;
 import cedm.workflow.SweepStatus;
 import io.temporal.client.WorkflowFailedException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -24,7 +24,7 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "run", description = "Run a sweep in this process: embedded Temporal server on 127.0.0.1, a worker, "
     + "live progress, results. Interrupt and run again to continue from the finished stages.")
-final class RunCommand implements Callable<Integer> {
+final class RunCommand extends Output implements Callable<Integer> {
   @Mixin StoreOptions store;
 
   @Parameters(paramLabel = "SPEC")
@@ -36,10 +36,9 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--cpu-slots", description = "CPU stages run at once (default: number of cores).")
   Integer cpuSlots;
 
-  private final PrintStream out = System.out;
-
   @Override
   public Integer call() throws Exception {
+    PrintWriter out = out();
     LoadedSpec loaded = SpecLoader.load(spec);
     int slots = cpuSlots != null ? cpuSlots : Runtime.getRuntime().availableProcessors();
     try (EmbeddedTemporal server = EmbeddedTemporal.start(port);
@@ -48,10 +47,10 @@ final class RunCommand implements Callable<Integer> {
       out.println("cedm: running " + spec + " as sweep " + loaded.sweepId());
       out.println("cedm: store " + c.store.root() + ", embedded Temporal on " + server.target());
       SweepClient.Submission submission = c.sweeps.submit(loaded);
-      watch(c.sweeps, submission.sweepId());
+      watch(out, c.sweeps, submission.sweepId());
       try {
         SweepResult result = c.sweeps.result(submission.sweepId());
-        printResult(result, c);
+        printResult(out, result, c);
         return 0;
       } catch (WorkflowFailedException e) {
         out.println("cedm: sweep " + submission.sweepId() + " failed: " + rootMessage(e));
@@ -62,7 +61,7 @@ final class RunCommand implements Callable<Integer> {
   }
 
   /** Prints each stage as it starts and ends, and a progress bar for running stages on a terminal. */
-  private void watch(SweepClient sweeps, String sweepId) throws InterruptedException {
+  private static void watch(PrintWriter out, SweepClient sweeps, String sweepId) throws InterruptedException {
     boolean terminal = System.console() != null;
     Map<String, String> shown = new HashMap<>();
     String bar = "";
@@ -78,6 +77,7 @@ final class RunCommand implements Callable<Integer> {
             bar = "";
           }
           out.println(line);
+          out.flush();
           shown.put(stage.stage(), line);
         }
       }
@@ -90,6 +90,7 @@ final class RunCommand implements Callable<Integer> {
           now.append("  ").append(p.stage()).append(' ').append(StatusView.bar(p));
         }
         out.print("\r" + now + " ".repeat(Math.max(0, bar.length() - now.length())));
+        out.flush();
         bar = now.toString();
       }
       Thread.sleep(500);
@@ -99,7 +100,7 @@ final class RunCommand implements Callable<Integer> {
     }
   }
 
-  private void printResult(SweepResult result, Connected c) {
+  private static void printResult(PrintWriter out, SweepResult result, Connected c) {
     boolean allReused = result.stages().stream().allMatch(StageReport::reused);
     out.println("cedm: sweep " + result.sweepId() + " finished"
         + (allReused ? "; every stage was reused from the store, nothing was recomputed" : ""));

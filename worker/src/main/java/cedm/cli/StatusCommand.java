@@ -7,7 +7,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "status", description = "Show a sweep's stages, progress and results.")
-final class StatusCommand implements Callable<Integer> {
+final class StatusCommand extends Output implements Callable<Integer> {
   @Mixin ConnectionMixin connection;
   @Mixin StoreOptions store;
 
@@ -20,8 +20,8 @@ final class StatusCommand implements Callable<Integer> {
       WorkflowExecutionStatus state = c.sweeps.state(sweepId).orElseThrow(() -> new UserError(
           "the server at " + connection.target + " does not know sweep " + sweepId
               + " (an embedded server forgets sweeps when it restarts: `cedm resume " + sweepId + "`)", 1));
-      System.out.println("state: " + state.name().replace("WORKFLOW_EXECUTION_STATUS_", "").toLowerCase());
-      StatusView.lines(c.sweeps.status(sweepId), c.sweeps.progress(sweepId)).forEach(System.out::println);
+      out().println("state: " + state.name().replace("WORKFLOW_EXECUTION_STATUS_", "").toLowerCase());
+      StatusView.lines(c.sweeps.status(sweepId), c.sweeps.progress(sweepId)).forEach(out()::println);
     }
     return 0;
   }

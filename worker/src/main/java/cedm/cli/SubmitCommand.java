@@ -10,7 +10,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "submit", description = "Start the sweep of a spec; the same spec again attaches to the running sweep.")
-final class SubmitCommand implements Callable<Integer> {
+final class SubmitCommand extends Output implements Callable<Integer> {
   @Mixin ConnectionMixin connection;
   @Mixin StoreOptions store;
 
@@ -22,8 +22,8 @@ final class SubmitCommand implements Callable<Integer> {
     LoadedSpec loaded = SpecLoader.load(spec);
     try (Connected c = new Connected(connection.options(), store.open())) {
       SweepClient.Submission s = c.sweeps.submit(loaded);
-      System.out.println((s.attached() ? "attached to the running sweep " : "submitted sweep ") + s.sweepId());
-      System.out.println("watch it with: cedm status " + s.sweepId());
+      out().println((s.attached() ? "attached to the running sweep " : "submitted sweep ") + s.sweepId());
+      out().println("watch it with: cedm status " + s.sweepId());
     }
     return 0;
   }

@@ -9,14 +9,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "validate", description = "Check a spec without running it; every problem is listed, exit code 2 if any.")
-final class ValidateCommand implements Callable<Integer> {
+final class ValidateCommand extends Output implements Callable<Integer> {
   @Parameters(paramLabel = "SPEC", description = "Experiment spec (YAML).")
   Path spec;
 
   @Override
   public Integer call() throws SpecException {
     LoadedSpec loaded = SpecLoader.load(spec);
-    System.out.println(spec + ": OK, sweep id " + loaded.sweepId());
+    out().println(spec + ": OK, sweep id " + loaded.sweepId());
     return 0;
   }
 }

@@ -8,7 +8,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "worker", description = "Serve sweep workflows and stages to a Temporal service until stopped.")
-final class WorkerCommand implements Callable<Integer> {
+final class WorkerCommand extends Output implements Callable<Integer> {
   @Mixin ConnectionMixin connection;
   @Mixin StoreOptions store;
 
@@ -22,7 +22,7 @@ final class WorkerCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     try (Connected c = new Connected(connection.options(), store.open());
         CedmWorker worker = new CedmWorker(c.client, c.store, cpuQueue, slots()).start()) {
-      System.out.println("cedm: worker on " + connection.target + " namespace " + connection.namespace
+      out().println("cedm: worker on " + connection.target + " namespace " + connection.namespace
           + ", queue " + cpuQueue + ", store " + c.store.root() + "; Ctrl-C stops it");
       CountDownLatch stop = new CountDownLatch(1);
       Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));

@@ -46,6 +46,11 @@ public final class EmbeddedTemporal implements AutoCloseable {
   @Override
   public void close() {
     server.shutdownNow();
+    try {
+      server.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     services.close();
   }
 }
