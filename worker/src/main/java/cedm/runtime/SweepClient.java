@@ -32,8 +32,11 @@ public final class SweepClient {
     this.records = records;
   }
 
-  /** @param attached the sweep was already running and this submission joined it */
-  public record Submission(String sweepId, boolean attached) {}
+  /**
+   * @param runId the Temporal run; two submissions of one spec share it
+   * @param attached the sweep was already running and this submission joined it
+   */
+  public record Submission(String sweepId, String runId, boolean attached) {}
 
   /** Starts the sweep of {@code spec}, or attaches to it if it is running already. */
   public Submission submit(LoadedSpec spec) throws IOException {
@@ -47,8 +50,10 @@ public final class SweepClient {
   }
 
   private Submission start(String sweepId, ExperimentSpec spec) {
-    if (isRunning(sweepId)) {
-      return new Submission(sweepId, true);
+    Optional<DescribeWorkflowExecutionResponse> current = describeIfKnown(sweepId);
+    if (current.isPresent() && current.get().getWorkflowExecutionInfo().getStatus()
+        == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
+      return new Submission(sweepId, current.get().getWorkflowExecutionInfo().getExecution().getRunId(), true);
     }
     SweepWorkflow sweep = client.newWorkflowStub(SweepWorkflow.class, WorkflowOptions.newBuilder()
         .setWorkflowId(sweepId)
@@ -56,7 +61,7 @@ public final class SweepClient {
         .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING)
         .build());
     WorkflowExecution execution = WorkflowClient.start(sweep::run, new SweepRequest(sweepId, spec));
-    return new Submission(execution.getWorkflowId(), false);
+    return new Submission(execution.getWorkflowId(), execution.getRunId(), false);
   }
 
   public boolean isRunning(String sweepId) {
@@ -65,8 +70,12 @@ public final class SweepClient {
 
   /** The latest run's state, or empty if the server does not know the sweep. */
   public Optional<WorkflowExecutionStatus> state(String sweepId) {
+    return describeIfKnown(sweepId).map(d -> d.getWorkflowExecutionInfo().getStatus());
+  }
+
+  private Optional<DescribeWorkflowExecutionResponse> describeIfKnown(String sweepId) {
     try {
-      return Optional.of(describe(sweepId).getWorkflowExecutionInfo().getStatus());
+      return Optional.of(describe(sweepId));
     } catch (io.grpc.StatusRuntimeException e) {
       if (e.getStatus().getCode() == io.grpc.Status.Code.NOT_FOUND) {
         return Optional.empty();

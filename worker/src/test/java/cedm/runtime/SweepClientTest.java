@@ -1,0 +1,70 @@
+package cedm.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import cedm.spec.LoadedSpec;
+import cedm.spec.SpecLoader;
+import cedm.store.ArtifactStore;
+import cedm.workflow.SweepResult;
+import io.temporal.client.WorkflowClient;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Submission semantics on a real embedded server: one sweep per spec, resume after the end. */
+class SweepClientTest {
+  @TempDir Path tmp;
+
+  @Test
+  void theSameSpecSubmittedTwiceAtOnceIsOneSweepAndResumeReusesTheStore() throws Exception {
+    LoadedSpec spec = SpecLoader.parse("s.yaml", """
+        name: twice
+        dataset: {kind: shapes, count: 64, resolution: 8}
+        features: {extractor: builtin}
+        evaluation: {feature_network: builtin}
+        """, tmp);
+    ArtifactStore store = new ArtifactStore(tmp.resolve("store"));
+    try (EmbeddedTemporal server = EmbeddedTemporal.start(0)) {
+      WorkflowServiceStubs stubs = ConnectionOptions.plain(server.target(), "default").connect();
+      try {
+        WorkflowClient client = ConnectionOptions.plain(server.target(), "default").client(stubs);
+        SweepClient sweeps = new SweepClient(client, new SweepRecords(store));
+        // No worker yet: the sweep stays running while both submissions arrive.
+        CompletableFuture<SweepClient.Submission> a = CompletableFuture.supplyAsync(() -> submit(sweeps, spec));
+        CompletableFuture<SweepClient.Submission> b = CompletableFuture.supplyAsync(() -> submit(sweeps, spec));
+        assertEquals(a.get().runId(), b.get().runId());
+        SweepClient.Submission third = sweeps.submit(spec);
+        assertTrue(third.attached());
+        assertEquals(a.get().runId(), third.runId());
+
+        try (CedmWorker worker = new CedmWorker(client, store, "cedm-cpu", 2).start()) {
+          SweepResult first = sweeps.result(spec.sweepId());
+          assertFalse(first.stages().get(0).reused());
+          SweepClient.Submission again = sweeps.resume(spec.sweepId());
+          assertFalse(again.attached());
+          assertNotEquals(a.get().runId(), again.runId());
+          SweepResult second = sweeps.result(spec.sweepId());
+          assertTrue(second.stages().get(0).reused());
+          assertEquals(first.dataset().artifactId(), second.dataset().artifactId());
+          assertEquals(List.of(), sweeps.progress(spec.sweepId()));
+        }
+      } finally {
+        stubs.shutdownNow();
+      }
+    }
+  }
+
+  private static SweepClient.Submission submit(SweepClient sweeps, LoadedSpec spec) {
+    try {
+      return sweeps.submit(spec);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+}
