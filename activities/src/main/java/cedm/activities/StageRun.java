@@ -2,7 +2,7 @@ package cedm.activities;
 
 import cedm.activity.Failures;
 import cedm.activity.StageProgress;
-import cedm.data.DatasetException;
+import cedm.io.BadInputException;
 import io.temporal.activity.Activity;
 import io.temporal.failure.ApplicationFailure;
 import java.util.concurrent.Callable;
@@ -29,12 +29,14 @@ final class StageRun {
   <T> T run(Callable<T> body) {
     try {
       return body.call();
-    } catch (DatasetException e) {
+    } catch (BadInputException e) {
       log.error("stage {}: {}", stage, e.getMessage());
       throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), Failures.INVALID_INPUT);
     } catch (RuntimeException e) {
+      log.warn("stage {} failed, Temporal will retry it: {}", stage, e.toString());
       throw e;
     } catch (Exception e) {
+      log.warn("stage {} failed, Temporal will retry it: {}", stage, e.toString());
       throw Activity.wrap(e);
     }
   }

@@ -1,5 +1,6 @@
 package cedm.data;
 
+import cedm.io.BadInputException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,9 +18,9 @@ public final class CifarSource implements ImageSource {
   private final Path dir;
   private final boolean hundred;
 
-  public CifarSource(Path dir, boolean hundred) throws DatasetException {
+  public CifarSource(Path dir, boolean hundred) throws BadInputException {
     if (!Files.isDirectory(dir)) {
-      throw new DatasetException(dir + ": not a directory (expected the extracted "
+      throw new BadInputException(dir + ": not a directory (expected the extracted "
           + (hundred ? "cifar-100-binary" : "cifar-10-batches-bin") + " folder)");
     }
     this.dir = dir;
@@ -49,12 +50,12 @@ public final class CifarSource implements ImageSource {
     List<Entry> entries = new ArrayList<>();
     for (Path file : files(split)) {
       if (!Files.isRegularFile(file)) {
-        throw new DatasetException(file + ": missing CIFAR batch file");
+        throw new BadInputException(file + ": missing CIFAR batch file");
       }
       long size = Files.size(file);
       int expected = (hundred ? (split == Split.TRAIN ? 50000 : 10000) : 10000) * recordSize();
       if (size != expected) {
-        throw new DatasetException(file + ": has " + size + " bytes, a complete CIFAR-" + (hundred ? 100 : 10)
+        throw new BadInputException(file + ": has " + size + " bytes, a complete CIFAR-" + (hundred ? 100 : 10)
             + " batch has " + expected + " (truncated or not a CIFAR binary batch?)");
       }
       byte[] data = Files.readAllBytes(file);

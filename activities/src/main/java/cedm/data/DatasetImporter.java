@@ -1,5 +1,6 @@
 package cedm.data;
 
+import cedm.io.BadInputException;
 import cedm.io.Npy;
 import cedm.io.NpyWriter;
 import java.io.IOException;
@@ -57,7 +58,7 @@ public final class DatasetImporter {
   private static int[] writeSplit(List<ImageSource.Entry> entries, Path imagesFile, Path labelsFile, Integer resolution,
       MessageDigest digest, int[] required, long done, LongConsumer progress) throws IOException {
     if (entries.isEmpty()) {
-      throw new DatasetException(imagesFile.getFileName() + ": the dataset has no images in this split");
+      throw new BadInputException(imagesFile.getFileName() + ": the dataset has no images in this split");
     }
     RgbImage first = sized(entries.get(0).decode(), resolution);
     int[] hw = required != null ? required : new int[] {first.height(), first.width()};
@@ -67,7 +68,7 @@ public final class DatasetImporter {
         ImageSource.Entry entry = entries.get(i);
         RgbImage image = i == 0 ? first : sized(entry.decode(), resolution);
         if (image.height() != hw[0] || image.width() != hw[1]) {
-          throw new DatasetException(entry.origin() + ": is " + image.width() + "x" + image.height()
+          throw new BadInputException(entry.origin() + ": is " + image.width() + "x" + image.height()
               + ", the dataset's images are " + hw[1] + "x" + hw[0]
               + " (set dataset.resolution to centre-crop and resize every image)");
         }

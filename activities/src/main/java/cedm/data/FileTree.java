@@ -1,5 +1,6 @@
 package cedm.data;
 
+import cedm.io.BadInputException;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,12 +25,12 @@ abstract class FileTree implements Closeable {
       return new Directory(path);
     }
     if (!Files.isRegularFile(path)) {
-      throw new DatasetException(path + ": no such file or directory");
+      throw new BadInputException(path + ": no such file or directory");
     }
     try {
       return new Zip(path, new ZipFile(path.toFile()));
     } catch (IOException e) {
-      throw new DatasetException(path + ": not a directory and not a readable zip archive (" + e.getMessage() + ")", e);
+      throw new BadInputException(path + ": not a directory and not a readable zip archive (" + e.getMessage() + ")", e);
     }
   }
 

@@ -1,5 +1,6 @@
 package cedm.data;
 
+import cedm.io.BadInputException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.awt.image.BufferedImage;
@@ -31,7 +32,7 @@ public final class ImageFolderSource implements ImageSource {
     this.images = tree.names().stream().filter(ImageFolderSource::isImage).toList();
     if (images.isEmpty()) {
       tree.close();
-      throw new DatasetException(path + ": contains no images (allowed extensions: " + IMAGE_EXTENSIONS + ")");
+      throw new BadInputException(path + ": contains no images (allowed extensions: " + IMAGE_EXTENSIONS + ")");
     }
     this.labels = edmLabels && tree.has(LABELS_FILE) ? readLabels() : null;
   }
@@ -47,30 +48,30 @@ public final class ImageFolderSource implements ImageSource {
     try (InputStream in = tree.open(LABELS_FILE)) {
       root = new ObjectMapper().readTree(in);
     } catch (IOException e) {
-      throw new DatasetException(where + ": not valid JSON (" + e.getMessage().lines().findFirst().orElse("") + ")", e);
+      throw new BadInputException(where + ": not valid JSON (" + e.getMessage().lines().findFirst().orElse("") + ")", e);
     }
     JsonNode list = root == null ? null : root.get("labels");
     if (list == null) {
-      throw new DatasetException(where + ": has no field 'labels' (allowed: {\"labels\": [[file, int], ...]} or {\"labels\": null})");
+      throw new BadInputException(where + ": has no field 'labels' (allowed: {\"labels\": [[file, int], ...]} or {\"labels\": null})");
     }
     if (list.isNull()) {
       return null;
     }
     if (!list.isArray()) {
-      throw new DatasetException(where + ": 'labels' is not a list (allowed: [[file, int], ...] or null)");
+      throw new BadInputException(where + ": 'labels' is not a list (allowed: [[file, int], ...] or null)");
     }
     Map<String, Long> out = new HashMap<>();
     for (int i = 0; i < list.size(); i++) {
       JsonNode pair = list.get(i);
       if (!pair.isArray() || pair.size() != 2 || !pair.get(0).isTextual() || !pair.get(1).canConvertToLong()
           || pair.get(1).asLong() < 0) {
-        throw new DatasetException(where + ": labels[" + i + "] is " + pair + " (allowed: [file name, integer >= 0])");
+        throw new BadInputException(where + ": labels[" + i + "] is " + pair + " (allowed: [file name, integer >= 0])");
       }
       out.put(pair.get(0).asText(), pair.get(1).asLong());
     }
     for (String image : images) {
       if (!out.containsKey(image)) {
-        throw new DatasetException(where + ": has no label for " + image);
+        throw new BadInputException(where + ": has no label for " + image);
       }
     }
     return out;
@@ -101,10 +102,10 @@ public final class ImageFolderSource implements ImageSource {
           try (InputStream in = tree.open(name)) {
             image = ImageIO.read(in);
           } catch (IOException | RuntimeException e) {
-            throw new DatasetException(origin() + ": not a readable image (" + e.getMessage() + ")", e);
+            throw new BadInputException(origin() + ": not a readable image (" + e.getMessage() + ")", e);
           }
           if (image == null) {
-            throw new DatasetException(origin() + ": not a readable image (no decoder recognises its content)");
+            throw new BadInputException(origin() + ": not a readable image (no decoder recognises its content)");
           }
           return RgbImage.of(image);
         }

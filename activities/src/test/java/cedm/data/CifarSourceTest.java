@@ -1,5 +1,6 @@
 package cedm.data;
 
+import cedm.io.BadInputException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -63,14 +64,14 @@ class CifarSourceTest {
     for (int i = 1; i <= 5; i++) {
       Files.write(dir.resolve("data_batch_" + i + ".bin"), batch(i == 3 ? 9999 : 10000, 1));
     }
-    DatasetException e = assertThrows(DatasetException.class,
+    BadInputException e = assertThrows(BadInputException.class,
         () -> new CifarSource(dir, false).entries(ImageSource.Split.TRAIN));
     assertTrue(e.getMessage().startsWith(dir.resolve("data_batch_3.bin") + ": has 30726927 bytes"), e.getMessage());
   }
 
   @Test
   void aMissingBatchIsNamed() {
-    DatasetException e = assertThrows(DatasetException.class,
+    BadInputException e = assertThrows(BadInputException.class,
         () -> new CifarSource(dir, false).entries(ImageSource.Split.TRAIN));
     assertEquals(dir.resolve("data_batch_1.bin") + ": missing CIFAR batch file", e.getMessage());
   }

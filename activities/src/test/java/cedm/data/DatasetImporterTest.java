@@ -1,5 +1,6 @@
 package cedm.data;
 
+import cedm.io.BadInputException;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -51,7 +52,7 @@ class DatasetImporterTest {
     Files.write(folder.resolve("b.png"), ImageFolderSourceTest.png(12, 10, 2));
     Path out = Files.createDirectory(tmp.resolve("out"));
     try (ImageFolderSource source = new ImageFolderSource(folder, false)) {
-      DatasetException e = assertThrows(DatasetException.class, () -> DatasetImporter.write(source, out, null, null, x -> {}));
+      BadInputException e = assertThrows(BadInputException.class, () -> DatasetImporter.write(source, out, null, null, x -> {}));
       assertTrue(e.getMessage().startsWith(folder.resolve("b.png") + ": is 12x10, the dataset's images are 8x8"), e.getMessage());
       DatasetImporter.Summary s = DatasetImporter.write(source, out, 6, null, x -> {});
       assertEquals(6, s.height());

@@ -1,5 +1,6 @@
 package cedm.data;
 
+import cedm.io.BadInputException;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -73,11 +74,11 @@ class ImageFolderSourceTest {
   @Test
   void aBrokenDatasetJsonIsNamed() throws Exception {
     Path zip = edmZip("{\"labels\": [[\"00000/img00000000.png\", \"cat\"]]}");
-    DatasetException e = assertThrows(DatasetException.class, () -> new ImageFolderSource(zip, true));
+    BadInputException e = assertThrows(BadInputException.class, () -> new ImageFolderSource(zip, true));
     assertEquals(zip + ":dataset.json: labels[0] is [\"00000/img00000000.png\",\"cat\"] (allowed: [file name, integer >= 0])",
         e.getMessage());
     Path zip2 = edmZip("{labels: oops");
-    assertTrue(assertThrows(DatasetException.class, () -> new ImageFolderSource(zip2, true))
+    assertTrue(assertThrows(BadInputException.class, () -> new ImageFolderSource(zip2, true))
         .getMessage().startsWith(zip2 + ":dataset.json: not valid JSON"));
   }
 
@@ -89,7 +90,7 @@ class ImageFolderSourceTest {
     try (ImageFolderSource source = new ImageFolderSource(dir, false)) {
       List<ImageSource.Entry> entries = source.entries(ImageSource.Split.TRAIN);
       assertEquals(2, entries.size());
-      DatasetException e = assertThrows(DatasetException.class, () -> entries.get(1).decode());
+      BadInputException e = assertThrows(BadInputException.class, () -> entries.get(1).decode());
       assertTrue(e.getMessage().startsWith(dir.resolve("b.png") + ": not a readable image"), e.getMessage());
     }
   }
@@ -108,7 +109,7 @@ class ImageFolderSourceTest {
 
   @Test
   void anEmptyFolderIsNamed() {
-    DatasetException e = assertThrows(DatasetException.class, () -> new ImageFolderSource(dir, false));
+    BadInputException e = assertThrows(BadInputException.class, () -> new ImageFolderSource(dir, false));
     assertTrue(e.getMessage().startsWith(dir + ": contains no images"));
   }
 }

@@ -1,19 +1,23 @@
 package cedm.cli;
 
-import cedm.activity.StageProgress;
 import cedm.runtime.ConnectionOptions;
 import cedm.runtime.CedmWorker;
+import cedm.runtime.WorkerConfig;
 import cedm.runtime.EmbeddedTemporal;
 import cedm.runtime.SweepClient;
 import cedm.spec.LoadedSpec;
 import cedm.spec.SpecLoader;
 import cedm.workflow.StageReport;
+import cedm.workflow.StageState;
 import cedm.workflow.SweepResult;
 import cedm.workflow.SweepStatus;
 import io.temporal.client.WorkflowFailedException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -43,7 +47,8 @@ final class RunCommand extends Output implements Callable<Integer> {
     int slots = cpuSlots != null ? cpuSlots : Runtime.getRuntime().availableProcessors();
     try (EmbeddedTemporal server = EmbeddedTemporal.start(port);
         Connected c = new Connected(ConnectionOptions.plain(server.target(), "default"), store.open());
-        CedmWorker worker = new CedmWorker(c.client, c.store, loaded.spec().runtime().cpuQueue(), slots).start()) {
+        CedmWorker worker = new CedmWorker(c.client, c.store,
+            WorkerConfig.cpuOnly(loaded.spec().runtime().cpuQueue(), loaded.spec().runtime().gpuQueue(), slots)).start()) {
       out.println("cedm: running " + spec + " as sweep " + loaded.sweepId());
       out.println("cedm: store " + c.store.root() + ", embedded Temporal on " + server.target());
       SweepClient.Submission submission = c.sweeps.submit(loaded);
@@ -60,38 +65,55 @@ final class RunCommand extends Output implements Callable<Integer> {
     }
   }
 
-  /** Prints each stage as it starts and ends, and a progress bar for running stages on a terminal. */
+  /**
+   * Prints each stage as it starts and ends, every failed attempt once, and on a terminal a
+   * progress bar for the running stages.
+   */
   private static void watch(PrintWriter out, SweepClient sweeps, String sweepId) throws InterruptedException {
     boolean terminal = System.console() != null;
     Map<String, String> shown = new HashMap<>();
+    Set<String> failures = new HashSet<>();
     String bar = "";
     while (true) {
       boolean running = sweeps.isRunning(sweepId);
       SweepStatus status = sweeps.status(sweepId);
-      List<StageProgress> progress = running ? sweeps.progress(sweepId) : List.of();
+      List<SweepClient.RunningStage> active = running ? sweeps.running(sweepId) : List.of();
+      List<String> news = new ArrayList<>();
       for (StageReport stage : status.stages()) {
         String line = StatusView.line(stage, List.of());
-        if (!line.equals(shown.get(stage.stage())) && !stage.state().name().equals("PENDING")) {
-          if (!bar.isEmpty()) {
-            out.print("\r" + " ".repeat(bar.length()) + "\r");
-            bar = "";
-          }
-          out.println(line);
-          out.flush();
+        if (!line.equals(shown.get(stage.stage())) && stage.state() != StageState.PENDING) {
+          news.add(line);
           shown.put(stage.stage(), line);
         }
+      }
+      for (SweepClient.RunningStage r : active) {
+        if (r.lastFailure() != null && failures.add(r.stage() + "#" + r.attempt())) {
+          news.add("  " + r.stage() + ": attempt " + (r.attempt() - 1) + " failed (" + r.lastFailure() + "); retrying");
+        }
+      }
+      if (!news.isEmpty()) {
+        if (!bar.isEmpty()) {
+          out.print("\r" + " ".repeat(bar.length()) + "\r");
+          bar = "";
+        }
+        news.forEach(out::println);
+        out.flush();
       }
       if (!running) {
         break;
       }
-      if (terminal && !progress.isEmpty()) {
+      if (terminal) {
         StringBuilder now = new StringBuilder();
-        for (StageProgress p : progress) {
-          now.append("  ").append(p.stage()).append(' ').append(StatusView.bar(p));
+        for (SweepClient.RunningStage r : active) {
+          if (r.progress() != null) {
+            now.append("  ").append(r.stage()).append(' ').append(StatusView.bar(r.progress()));
+          }
         }
-        out.print("\r" + now + " ".repeat(Math.max(0, bar.length() - now.length())));
-        out.flush();
-        bar = now.toString();
+        if (now.length() > 0) {
+          out.print("\r" + now + " ".repeat(Math.max(0, bar.length() - now.length())));
+          out.flush();
+          bar = now.toString();
+        }
       }
       Thread.sleep(500);
     }

@@ -1,6 +1,7 @@
 package cedm.cli;
 
 import cedm.activity.StageProgress;
+import cedm.runtime.SweepClient.RunningStage;
 import cedm.workflow.StageReport;
 import cedm.workflow.StageState;
 import cedm.workflow.SweepStatus;
@@ -14,21 +15,27 @@ final class StatusView {
 
   private StatusView() {}
 
-  static List<String> lines(SweepStatus status, List<StageProgress> progress) {
+  static List<String> lines(SweepStatus status, List<RunningStage> running) {
     List<String> lines = new ArrayList<>();
     lines.add("sweep " + status.sweepId() + ": " + status.phase());
     for (StageReport stage : status.stages()) {
-      lines.add(line(stage, progress));
+      lines.add(line(stage, running));
     }
     return lines;
   }
 
-  static String line(StageReport stage, List<StageProgress> progress) {
+  static String line(StageReport stage, List<RunningStage> running) {
     String state = stage.state() == StageState.DONE && stage.reused() ? "reused" : stage.state().name().toLowerCase(Locale.ROOT);
     StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "  %-12s %-8s", stage.stage(), state));
     if (stage.state() == StageState.RUNNING) {
-      progress.stream().filter(p -> p.stage().equals(stage.stage())).findFirst()
-          .ifPresent(p -> s.append(' ').append(bar(p)));
+      running.stream().filter(r -> r.stage().equals(stage.stage())).findFirst().ifPresent(r -> {
+        if (r.progress() != null) {
+          s.append(' ').append(bar(r.progress()));
+        }
+        if (r.lastFailure() != null) {
+          s.append(" (attempt ").append(r.attempt()).append(", last failure: ").append(r.lastFailure()).append(')');
+        }
+      });
     } else if (stage.state() != StageState.PENDING) {
       s.append(String.format(Locale.ROOT, " %7.1fs", stage.seconds()));
       if (stage.artifactId() != null) {

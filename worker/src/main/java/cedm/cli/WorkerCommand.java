@@ -1,6 +1,9 @@
 package cedm.cli;
 
 import cedm.runtime.CedmWorker;
+import cedm.runtime.WorkerConfig;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -15,15 +18,24 @@ final class WorkerCommand extends Output implements Callable<Integer> {
   @Option(names = "--cpu-queue", defaultValue = "cedm-cpu", description = "CPU task queue (spec runtime.cpu_queue; default ${DEFAULT-VALUE}).")
   String cpuQueue;
 
+  @Option(names = "--gpu-queue", defaultValue = "cedm-gpu", description = "GPU task queue (spec runtime.gpu_queue; default ${DEFAULT-VALUE}).")
+  String gpuQueue;
+
   @Option(names = "--cpu-slots", description = "CPU stages run at once (default: number of cores).")
   Integer cpuSlots;
+
+  @Option(names = "--gpus", defaultValue = "cpu", paramLabel = "LIST",
+      description = "GPU stages: comma-separated CUDA device ids (one stage per device at a time), "
+          + "'cpu' for one slot on the CPU, or 'none' to serve no GPU stages (default ${DEFAULT-VALUE}).")
+  String gpus;
 
   @Override
   public Integer call() throws Exception {
     try (Connected c = new Connected(connection.options(), store.open());
-        CedmWorker worker = new CedmWorker(c.client, c.store, cpuQueue, slots()).start()) {
+        CedmWorker worker = new CedmWorker(c.client, c.store, config()).start()) {
       out().println("cedm: worker on " + connection.target + " namespace " + connection.namespace
-          + ", queue " + cpuQueue + ", store " + c.store.root() + "; Ctrl-C stops it");
+          + ", queues " + cpuQueue + " and " + gpuQueue + " (gpus: " + gpus + "), store " + c.store.root()
+          + "; Ctrl-C stops it");
       CountDownLatch stop = new CountDownLatch(1);
       Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
       stop.await();
@@ -31,7 +43,20 @@ final class WorkerCommand extends Output implements Callable<Integer> {
     return 0;
   }
 
-  private int slots() {
-    return cpuSlots != null ? cpuSlots : Runtime.getRuntime().availableProcessors();
+  private WorkerConfig config() {
+    int slots = cpuSlots != null ? cpuSlots : Runtime.getRuntime().availableProcessors();
+    String list = gpus.trim().toLowerCase(java.util.Locale.ROOT);
+    if (list.equals("cpu") || list.equals("none")) {
+      return new WorkerConfig(cpuQueue, gpuQueue, slots, List.of(), list.equals("cpu"));
+    }
+    List<Integer> ids = new ArrayList<>();
+    for (String id : list.split(",")) {
+      try {
+        ids.add(Integer.parseInt(id.trim()));
+      } catch (NumberFormatException e) {
+        throw new UserError("--gpus " + gpus + ": '" + id.trim() + "' is not a device id (allowed: e.g. 0,1 or cpu or none)", 2);
+      }
+    }
+    return new WorkerConfig(cpuQueue, gpuQueue, slots, ids, false);
   }
 }

@@ -1,33 +1,57 @@
 package cedm.runtime;
 
+import ai.djl.Device;
 import cedm.activities.DatasetActivitiesImpl;
+import cedm.activities.FeatureActivitiesImpl;
+import cedm.activities.KnnActivitiesImpl;
 import cedm.store.ArtifactStore;
 import cedm.workflow.SweepWorkflowImpl;
 import io.temporal.client.WorkflowClient;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
 import io.temporal.worker.WorkerOptions;
+import java.util.ArrayList;
+import java.util.List;
 
-/** A worker process's Temporal side: the sweep workflows and the CPU stages on the CPU queue. */
+/**
+ * A worker process's Temporal side. The CPU queue carries the workflows and the CPU stages; the GPU
+ * queue carries the stages that want an accelerator, one activity at a time per device, each
+ * device with its own worker (a worker factory per device, so each knows which device it owns).
+ */
 public final class CedmWorker implements AutoCloseable {
-  private final WorkerFactory factory;
+  private final List<WorkerFactory> factories = new ArrayList<>();
 
-  public CedmWorker(WorkflowClient client, ArtifactStore store, String cpuQueue, int cpuSlots) {
-    this.factory = WorkerFactory.newInstance(client);
-    Worker cpu = factory.newWorker(cpuQueue, WorkerOptions.newBuilder()
-        .setMaxConcurrentActivityExecutionSize(cpuSlots)
+  public CedmWorker(WorkflowClient client, ArtifactStore store, WorkerConfig config) {
+    WorkerFactory cpuFactory = WorkerFactory.newInstance(client);
+    Worker cpu = cpuFactory.newWorker(config.cpuQueue(), WorkerOptions.newBuilder()
+        .setMaxConcurrentActivityExecutionSize(config.cpuSlots())
         .build());
     cpu.registerWorkflowImplementationTypes(SweepWorkflowImpl.class);
-    cpu.registerActivitiesImplementations(new DatasetActivitiesImpl(store));
+    cpu.registerActivitiesImplementations(new DatasetActivitiesImpl(store), new KnnActivitiesImpl(store));
+    factories.add(cpuFactory);
+
+    List<Device> devices = new ArrayList<>();
+    config.gpus().forEach(id -> devices.add(Device.gpu(id)));
+    if (devices.isEmpty() && config.gpuOnCpu()) {
+      devices.add(Device.cpu());
+    }
+    for (Device device : devices) {
+      WorkerFactory factory = WorkerFactory.newInstance(client);
+      Worker gpu = factory.newWorker(config.gpuQueue(), WorkerOptions.newBuilder()
+          .setMaxConcurrentActivityExecutionSize(1)
+          .build());
+      gpu.registerActivitiesImplementations(new FeatureActivitiesImpl(store, device));
+      factories.add(factory);
+    }
   }
 
   public CedmWorker start() {
-    factory.start();
+    factories.forEach(WorkerFactory::start);
     return this;
   }
 
   @Override
   public void close() {
-    factory.shutdownNow();
+    factories.forEach(WorkerFactory::shutdownNow);
   }
 }

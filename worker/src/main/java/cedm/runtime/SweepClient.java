@@ -88,20 +88,28 @@ public final class SweepClient {
     return client.newWorkflowStub(SweepWorkflow.class, sweepId).status();
   }
 
-  /** Progress reported by the sweep's running stages through their heartbeats. */
-  public List<StageProgress> progress(String sweepId) {
-    List<StageProgress> progress = new ArrayList<>();
+  /**
+   * A stage whose activity is scheduled or running.
+   *
+   * @param attempt 1 on the first try; more means earlier attempts failed with {@code lastFailure}
+   * @param progress the last heartbeat's progress, or null before the first one
+   */
+  public record RunningStage(String stage, int attempt, String lastFailure, StageProgress progress) {}
+
+  /** The sweep's pending stage activities, with their heartbeat progress and retry state. */
+  public List<RunningStage> running(String sweepId) {
+    List<RunningStage> running = new ArrayList<>();
     for (PendingActivityInfo activity : describe(sweepId).getPendingActivitiesList()) {
+      StageProgress progress = null;
       if (activity.hasHeartbeatDetails()) {
         Payloads details = activity.getHeartbeatDetails();
-        StageProgress p = client.getOptions().getDataConverter()
+        progress = client.getOptions().getDataConverter()
             .fromPayloads(0, Optional.of(details), StageProgress.class, StageProgress.class);
-        if (p != null) {
-          progress.add(p);
-        }
       }
+      String failure = activity.hasLastFailure() ? activity.getLastFailure().getMessage() : null;
+      running.add(new RunningStage(activity.getActivityType().getName(), activity.getAttempt(), failure, progress));
     }
-    return progress;
+    return running;
   }
 
   /** Waits for the sweep to end; throws the workflow's failure if it failed. */

@@ -43,7 +43,7 @@ class SweepClientTest {
         assertTrue(third.attached());
         assertEquals(a.get().runId(), third.runId());
 
-        try (CedmWorker worker = new CedmWorker(client, store, "cedm-cpu", 2).start()) {
+        try (CedmWorker worker = new CedmWorker(client, store, WorkerConfig.cpuOnly("cedm-cpu", "cedm-gpu", 2)).start()) {
           SweepResult first = sweeps.result(spec.sweepId());
           assertFalse(first.stages().get(0).reused());
           SweepClient.Submission again = sweeps.resume(spec.sweepId());
@@ -52,7 +52,7 @@ class SweepClientTest {
           SweepResult second = sweeps.result(spec.sweepId());
           assertTrue(second.stages().get(0).reused());
           assertEquals(first.dataset().artifactId(), second.dataset().artifactId());
-          assertEquals(List.of(), sweeps.progress(spec.sweepId()));
+          assertEquals(List.of(), sweeps.running(spec.sweepId()));
         }
       } finally {
         stubs.shutdownNow();

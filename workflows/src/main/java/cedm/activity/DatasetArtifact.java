@@ -10,7 +10,7 @@ public record DatasetArtifact(
     boolean labelled,
     int classes,
     int testCount,
-    String contentDigest) {
+    String contentDigest) implements StageOutput {
 
   public String describe() {
     return count + " images " + width + "x" + height

@@ -3,6 +3,14 @@ package cedm.workflow;
 import cedm.activity.DatasetActivities;
 import cedm.activity.DatasetArtifact;
 import cedm.activity.DatasetRequest;
+import cedm.activity.FeatureActivities;
+import cedm.activity.FeaturesArtifact;
+import cedm.activity.FeaturesRequest;
+import cedm.activity.KnnActivities;
+import cedm.activity.KnnArtifact;
+import cedm.activity.KnnRequest;
+import cedm.activity.StageOutput;
+import cedm.spec.ExperimentSpec;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.workflow.Workflow;
@@ -11,11 +19,13 @@ import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * The sweep, in the paper's order. Each stage is an activity that returns an artifact id; the
- * store memoises them, so a re-submitted sweep skips every finished stage.
+ * The sweep, in the paper's order (Sec. 3). Each stage is an activity that returns an artifact
+ * id; the store memoises them, so a re-submitted sweep skips every finished stage.
  */
 public final class SweepWorkflowImpl implements SweepWorkflow {
   static final String DATASET = "dataset";
+  static final String FEATURES = "features";
+  static final String KNN = "knn";
 
   private String sweepId;
   private String phase = "starting";
@@ -24,16 +34,23 @@ public final class SweepWorkflowImpl implements SweepWorkflow {
   @Override
   public SweepResult run(SweepRequest request) {
     sweepId = request.sweepId();
-    stages.add(StageReport.pending(DATASET));
-    DatasetActivities datasets =
-        Workflow.newActivityStub(DatasetActivities.class, StageOptions.cpu(request.spec().runtime()));
+    ExperimentSpec spec = request.spec();
+    for (String stage : List.of(DATASET, FEATURES, KNN)) {
+      stages.add(StageReport.pending(stage));
+    }
+    DatasetActivities datasets = Workflow.newActivityStub(DatasetActivities.class, StageOptions.cpu(spec.runtime()));
+    FeatureActivities features = Workflow.newActivityStub(FeatureActivities.class, StageOptions.gpu(spec.runtime()));
+    KnnActivities knn = Workflow.newActivityStub(KnnActivities.class, StageOptions.cpu(spec.runtime()));
 
     DatasetArtifact dataset = stage(DATASET,
-        () -> datasets.importDataset(new DatasetRequest(request.spec().dataset(), request.spec().seed())),
-        DatasetArtifact::artifactId, DatasetArtifact::reused, DatasetArtifact::describe);
+        () -> datasets.importDataset(new DatasetRequest(spec.dataset(), spec.seed())));
+    FeaturesArtifact embeddings = stage(FEATURES,
+        () -> features.extractFeatures(new FeaturesRequest(dataset.artifactId(), spec.features(), spec.seed())));
+    KnnArtifact neighbours = stage(KNN,
+        () -> knn.mineNeighbours(new KnnRequest(embeddings.artifactId(), spec.features().knn())));
 
     phase = "done";
-    return new SweepResult(sweepId, List.copyOf(stages), dataset);
+    return new SweepResult(sweepId, List.copyOf(stages), dataset, embeddings, neighbours);
   }
 
   @Override
@@ -41,23 +58,26 @@ public final class SweepWorkflowImpl implements SweepWorkflow {
     return new SweepStatus(sweepId, phase, List.copyOf(stages));
   }
 
-  private <T> T stage(String name, Supplier<T> work, java.util.function.Function<T, String> id,
-      java.util.function.Predicate<T> reused, java.util.function.Function<T, String> summary) {
+  /** Runs one stage, keeping its report current for queries; a failure ends the sweep. */
+  private <T extends StageOutput> T stage(String name, Supplier<T> work) {
     phase = name;
     long started = Workflow.currentTimeMillis();
     update(new StageReport(name, StageState.RUNNING, null, false, 0, ""));
     try {
       T result = work.get();
-      double seconds = (Workflow.currentTimeMillis() - started) / 1000.0;
-      update(new StageReport(name, StageState.DONE, id.apply(result), reused.test(result), seconds, summary.apply(result)));
+      update(new StageReport(name, StageState.DONE, result.artifactId(), result.reused(), secondsSince(started),
+          result.describe()));
       return result;
     } catch (ActivityFailure failure) {
       String reason = rootMessage(failure);
-      double seconds = (Workflow.currentTimeMillis() - started) / 1000.0;
-      update(new StageReport(name, StageState.FAILED, null, false, seconds, reason));
+      update(new StageReport(name, StageState.FAILED, null, false, secondsSince(started), reason));
       phase = "failed in " + name;
       throw ApplicationFailure.newNonRetryableFailure("stage " + name + " failed: " + reason, "StageFailed");
     }
+  }
+
+  private static double secondsSince(long started) {
+    return (Workflow.currentTimeMillis() - started) / 1000.0;
   }
 
   private void update(StageReport report) {

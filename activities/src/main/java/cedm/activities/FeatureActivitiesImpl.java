@@ -1,0 +1,79 @@
+package cedm.activities;
+
+import ai.djl.Device;
+import cedm.activity.FeatureActivities;
+import cedm.activity.FeaturesArtifact;
+import cedm.activity.FeaturesRequest;
+import cedm.features.BuiltinExtractor;
+import cedm.features.FeatureExtraction;
+import cedm.features.FeatureExtractor;
+import cedm.features.TorchScriptExtractor;
+import cedm.spec.FeaturesSpec;
+import cedm.store.Artifact;
+import cedm.store.ArtifactStore;
+import cedm.store.StageKey;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Path;
+import java.util.List;
+
+/** Extracts features on this worker's device, chunk by chunk, resuming after a restart. */
+public final class FeatureActivitiesImpl implements FeatureActivities {
+  static final String STAGE = "features";
+  static final int VERSION = 1;
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final ArtifactStore store;
+  private final Device device;
+
+  public FeatureActivitiesImpl(ArtifactStore store, Device device) {
+    this.store = store;
+    this.device = device;
+  }
+
+  @Override
+  public FeaturesArtifact extractFeatures(FeaturesRequest request) {
+    return StageRun.of(STAGE).run(() -> {
+      Artifact dataset = Inputs.require(store, DatasetActivitiesImpl.STAGE, DatasetActivitiesImpl.VERSION, request.datasetId());
+      StageKey key = StageKey.of(STAGE, VERSION, section(request), List.of(request.datasetId()));
+      ArtifactStore.Obtained obtained = store.obtain(key, dir -> {
+        try (FeatureExtractor extractor = open(request)) {
+          FeatureExtraction extraction = new FeatureExtraction(request.features(), extractor, store.workDir(key),
+              StageRun::heartbeat);
+          return JSON.valueToTree(extraction.run(dataset.dir(), dir));
+        }
+      }, StageRun::heartbeatWaiting);
+      JsonNode m = obtained.artifact().manifest().meta();
+      return new FeaturesArtifact(key.id(), obtained.reused(), m.get("count").asInt(), m.get("dim").asInt(),
+          m.get("testCount").asInt(), m.get("extractor").asText(), obtained.reused() ? 0 : m.get("chunksReused").asInt());
+    });
+  }
+
+  /**
+   * What determines the features: the network (the model file's content, or the builtin's seed
+   * and width) and the preprocessing. Batch and chunk sizes only schedule the work.
+   */
+  private static JsonNode section(FeaturesRequest request) throws java.io.IOException {
+    FeaturesSpec f = request.features();
+    ObjectNode section = JSON.createObjectNode();
+    section.put("extractor", f.extractor().name());
+    if (f.extractor() == FeaturesSpec.Extractor.TORCHSCRIPT) {
+      section.put("model_sha256", Inputs.fileDigest(Path.of(f.model())));
+    } else {
+      section.put("seed", request.seed());
+      section.put("dim", f.dim());
+    }
+    section.put("image_size", f.imageSize());
+    section.set("mean", JSON.valueToTree(f.mean()));
+    section.set("std", JSON.valueToTree(f.std()));
+    return section;
+  }
+
+  private FeatureExtractor open(FeaturesRequest request) throws java.io.IOException {
+    FeaturesSpec f = request.features();
+    return f.extractor() == FeaturesSpec.Extractor.TORCHSCRIPT
+        ? new TorchScriptExtractor(Path.of(f.model()), device)
+        : new BuiltinExtractor(request.seed(), f.dim(), device);
+  }
+}

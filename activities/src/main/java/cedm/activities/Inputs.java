@@ -1,0 +1,39 @@
+package cedm.activities;
+
+import cedm.store.Artifact;
+import cedm.store.ArtifactStore;
+import cedm.store.StageKey;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** Looks up a stage's input artifacts and digests of the user's files. */
+final class Inputs {
+  private static final Map<String, String> FILE_DIGESTS = new ConcurrentHashMap<>();
+
+  private Inputs() {}
+
+  /**
+   * The input artifact named by a workflow. Missing or corrupt means an earlier stage must run
+   * again: the activity fails (retryably), and a re-run of the sweep recomputes the input.
+   */
+  static Artifact require(ArtifactStore store, String stage, int version, String id) {
+    return store.find(new StageKey(stage, version, id)).orElseThrow(() -> new IllegalStateException(
+        "input artifact " + stage + "/" + id + " is missing or failed verification in " + store.root()
+            + "; run the sweep again to recompute it"));
+  }
+
+  /** sha256 of a (possibly large) file, cached by path, size and modification time. */
+  static String fileDigest(Path file) throws IOException {
+    String stamp = file.toAbsolutePath() + "|" + Files.size(file) + "|" + Files.getLastModifiedTime(file).toMillis();
+    String cached = FILE_DIGESTS.get(stamp);
+    if (cached != null) {
+      return cached;
+    }
+    String digest = ArtifactStore.sha256(file);
+    FILE_DIGESTS.put(stamp, digest);
+    return digest;
+  }
+}

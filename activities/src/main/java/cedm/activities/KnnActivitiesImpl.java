@@ -1,0 +1,66 @@
+package cedm.activities;
+
+import ai.djl.ndarray.NDManager;
+import cedm.activity.KnnActivities;
+import cedm.activity.KnnArtifact;
+import cedm.activity.KnnRequest;
+import cedm.activity.StageProgress;
+import cedm.features.FeatureExtraction;
+import cedm.io.Npy;
+import cedm.knn.KnnMiner;
+import cedm.store.Artifact;
+import cedm.store.ArtifactStore;
+import cedm.store.StageKey;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Path;
+import java.util.List;
+
+/** Mines the neighbours of every training feature vector. */
+public final class KnnActivitiesImpl implements KnnActivities {
+  static final String STAGE = "knn";
+  static final int VERSION = 1;
+  public static final String INDICES = "indices.npy";
+  public static final String SIMILARITIES = "similarities.npy";
+  /** Rows of the similarity matrix at once: 1024 x N floats, 200 MB at N = 50,000. */
+  private static final int BLOCK_ROWS = 1024;
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final ArtifactStore store;
+
+  public KnnActivitiesImpl(ArtifactStore store) {
+    this.store = store;
+  }
+
+  @Override
+  public KnnArtifact mineNeighbours(KnnRequest request) {
+    return StageRun.of(STAGE).run(() -> {
+      Artifact features = Inputs.require(store, FeatureActivitiesImpl.STAGE, FeatureActivitiesImpl.VERSION, request.featuresId());
+      StageKey key = StageKey.of(STAGE, VERSION, JSON.createObjectNode().put("m", request.m()), List.of(request.featuresId()));
+      ArtifactStore.Obtained obtained = store.obtain(key, dir -> mine(features.file(FeatureExtraction.FEATURES), request.m(), dir),
+          StageRun::heartbeatWaiting);
+      JsonNode m = obtained.artifact().manifest().meta();
+      return new KnnArtifact(key.id(), obtained.reused(), m.get("n").asInt(), m.get("m").asInt(),
+          m.get("meanSimilarity").asDouble());
+    });
+  }
+
+  private static JsonNode mine(Path featuresFile, int m, Path dir) throws Exception {
+    Npy.Header header = Npy.readHeader(featuresFile);
+    int n = (int) header.shape()[0];
+    int d = (int) header.shape()[1];
+    float[] features = Npy.readFloats(featuresFile);
+    KnnMiner.Neighbours result;
+    try (NDManager manager = NDManager.newBaseManager()) {
+      result = KnnMiner.mine(manager, features, n, d, m, BLOCK_ROWS,
+          done -> StageRun.heartbeat(new StageProgress(STAGE, done, n, "images")));
+    }
+    Npy.write(dir.resolve(INDICES), result.indices(), n, m);
+    Npy.write(dir.resolve(SIMILARITIES), result.similarities(), n, m);
+    double sum = 0;
+    for (float s : result.similarities()) {
+      sum += s;
+    }
+    return JSON.createObjectNode().put("n", n).put("m", m).put("meanSimilarity", sum / result.similarities().length);
+  }
+}
