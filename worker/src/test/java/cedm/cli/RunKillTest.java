@@ -1,6 +1,7 @@
 package cedm.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import cedm.store.ArtifactStore;
@@ -9,7 +10,11 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** SIGKILL `cedm run` (embedded server included) in the middle of a stage, then run it again. */
+/**
+ * SIGKILL `cedm run` (embedded server included) in the middle of feature extraction, then run it
+ * again: the dataset is reused, extraction resumes after its finished chunks, and every artifact
+ * is byte-identical to an uninterrupted run.
+ */
 class RunKillTest {
   @TempDir Path tmp;
 
@@ -18,27 +23,45 @@ class RunKillTest {
     Path spec = tmp.resolve("kill.yaml");
     Files.writeString(spec, """
         name: kill
-        dataset: {kind: shapes, count: 40000, resolution: 32}
-        features: {extractor: builtin}
+        dataset: {kind: shapes, count: 6000, resolution: 32}
+        features: {extractor: builtin, image_size: 64, dim: 64, chunk_size: 500, batch_size: 100, knn: 10}
+        clustering: {temi: {neighbours: 10}}
         evaluation: {feature_network: builtin}
         """);
     String store = tmp.resolve("store").toString();
 
     CedmProcess killed = CedmProcess.start("run", spec.toString(), "--store", store);
-    killed.awaitLine("dataset      running", 60);
-    Thread.sleep(500);
+    killed.awaitLine("features     running", 120);
+    Path chunks = tmp.resolve("store/work/features");
+    awaitChunks(chunks, 2, 120);
     killed.kill();
-    assertTrue(Files.list(tmp.resolve("store/artifacts")).findAny().isEmpty()
-        || Files.list(tmp.resolve("store/artifacts/dataset")).findAny().isEmpty(), "killed before the stage finished");
+    assertFalse(Files.exists(tmp.resolve("store/artifacts/features")), "killed before extraction finished");
 
     CedmProcess again = CedmProcess.start("run", spec.toString(), "--store", store);
-    assertEquals(0, again.waitFor(120), again.output());
-    assertTrue(again.output().contains("(computed)"), again.output());
+    assertEquals(0, again.waitFor(300), again.output());
+    String out = again.output();
+    assertTrue(out.contains("dataset      reused"), out);
+    assertTrue(out.matches("(?s).*features     done .* resumed after \\d+ finished chunks.*"), out);
 
     String clean = tmp.resolve("clean").toString();
     CedmProcess uninterrupted = CedmProcess.start("run", spec.toString(), "--store", clean);
-    assertEquals(0, uninterrupted.waitFor(120), uninterrupted.output());
+    assertEquals(0, uninterrupted.waitFor(300), uninterrupted.output());
     assertEquals(digests(Path.of(clean)), digests(Path.of(store)));
+  }
+
+  private static void awaitChunks(Path work, int count, int seconds) throws Exception {
+    long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+    while (System.nanoTime() < deadline) {
+      if (Files.exists(work)) {
+        try (var files = Files.walk(work)) {
+          if (files.filter(p -> p.getFileName().toString().matches("train-.*\\d\\.npy")).count() >= count) {
+            return;
+          }
+        }
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("no " + count + " finished chunks in " + work + " after " + seconds + "s");
   }
 
   private static String digests(Path store) throws Exception {

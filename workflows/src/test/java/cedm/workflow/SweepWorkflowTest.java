@@ -6,8 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import cedm.activity.DatasetActivities;
 import cedm.activity.DatasetArtifact;
-import cedm.activity.DatasetRequest;
 import cedm.activity.Failures;
+import cedm.activity.FeatureActivities;
+import cedm.activity.FeaturesArtifact;
+import cedm.activity.KnnActivities;
+import cedm.activity.KnnArtifact;
 import cedm.spec.LoadedSpec;
 import cedm.spec.SpecLoader;
 import io.temporal.client.WorkflowClient;
@@ -17,6 +20,7 @@ import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -37,17 +41,28 @@ class SweepWorkflowTest {
     env.close();
   }
 
+  /** Fakes of the later stages that check they get their predecessor's artifact. */
+  private static final FeatureActivities FEATURES = request -> {
+    assertEquals("abc123", request.datasetId());
+    return new FeaturesArtifact("feat1", false, 2000, 128, 200, "builtin", 0);
+  };
+  private static final KnnActivities KNN = request -> {
+    assertEquals("feat1", request.featuresId());
+    return new KnnArtifact("knn1", true, 2000, request.m(), 0.9);
+  };
+
   private SweepWorkflow start(DatasetActivities datasets) {
-    Worker worker = env.newWorker(spec.spec().runtime().cpuQueue());
-    worker.registerWorkflowImplementationTypes(SweepWorkflowImpl.class);
-    worker.registerActivitiesImplementations(datasets);
+    Worker cpu = env.newWorker(spec.spec().runtime().cpuQueue());
+    cpu.registerWorkflowImplementationTypes(SweepWorkflowImpl.class);
+    cpu.registerActivitiesImplementations(datasets, KNN);
+    env.newWorker(spec.spec().runtime().gpuQueue()).registerActivitiesImplementations(FEATURES);
     env.start();
     return env.getWorkflowClient().newWorkflowStub(SweepWorkflow.class,
         WorkflowOptions.newBuilder().setWorkflowId(spec.sweepId()).setTaskQueue(spec.spec().runtime().cpuQueue()).build());
   }
 
   @Test
-  void runsTheDatasetStageAndReportsItsArtifact() {
+  void runsTheStagesInOrderPassingArtifactIds() {
     DatasetArtifact imported = new DatasetArtifact("abc123", false, 2000, 32, 32, true, 8, 200, "d1");
     SweepWorkflow sweep = start(request -> {
       assertEquals(spec.spec().dataset(), request.dataset());
@@ -60,6 +75,10 @@ class SweepWorkflowTest {
     assertEquals(StageState.DONE, dataset.state());
     assertEquals("abc123", dataset.artifactId());
     assertEquals("2000 images 32x32, 8 classes, 200 test images", dataset.summary());
+    assertEquals(List.of("dataset", "features", "knn"), result.stages().stream().map(StageReport::stage).toList());
+    assertEquals("knn1", result.knn().artifactId());
+    assertEquals(spec.spec().features().knn(), result.knn().m());
+    assertTrue(result.stages().get(2).reused());
     SweepStatus status = env.getWorkflowClient().newWorkflowStub(SweepWorkflow.class, spec.sweepId()).status();
     assertEquals("done", status.phase());
   }
@@ -87,11 +106,11 @@ class SweepWorkflowTest {
       if (attempts.incrementAndGet() < 3) {
         throw new IllegalStateException("worker hiccup");
       }
-      return new DatasetArtifact("id", false, 1, 8, 8, false, 0, 0, "d");
+      return new DatasetArtifact("abc123", false, 1, 8, 8, false, 0, 0, "d");
     });
     WorkflowClient.start(sweep::run, new SweepRequest(spec.sweepId(), spec.spec()));
     SweepResult result = env.getWorkflowClient().newUntypedWorkflowStub(spec.sweepId()).getResult(SweepResult.class);
     assertEquals(3, attempts.get());
-    assertEquals("id", result.dataset().artifactId());
+    assertEquals("abc123", result.dataset().artifactId());
   }
 }

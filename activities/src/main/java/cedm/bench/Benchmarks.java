@@ -1,0 +1,93 @@
+package cedm.bench;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import cedm.features.BuiltinExtractor;
+import cedm.features.FeatureExtractor;
+import cedm.features.Preprocess;
+import cedm.features.TorchScriptExtractor;
+import cedm.knn.KnnMiner;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/** Speed measurements printed by {@code cedm bench}; figures, never pass/fail. */
+public final class Benchmarks {
+  private static final List<Double> MEAN = List.of(0.485, 0.456, 0.406);
+  private static final List<Double> STD = List.of(0.229, 0.224, 0.225);
+
+  private Benchmarks() {}
+
+  /** Dense float32 matmul throughput of this machine through DJL, best of a few runs. */
+  public static double matmulGflops(int size, int inner) {
+    try (NDManager m = NDManager.newBaseManager()) {
+      NDArray a = m.randomNormal(new Shape(size, inner));
+      NDArray b = m.randomNormal(new Shape(inner, size));
+      double best = Double.MAX_VALUE;
+      for (int i = 0; i < 4; i++) {
+        long t = System.nanoTime();
+        try (NDArray c = a.matMul(b)) {
+          c.getFloat(0, 0);
+        }
+        best = Math.min(best, (System.nanoTime() - t) / 1e9);
+      }
+      return 2.0 * size * size * inner / best / 1e9;
+    }
+  }
+
+  /** Images per second through preprocessing and one extractor, after one warm-up batch. */
+  public static double extractionImagesPerSecond(FeatureExtractor extractor, int inSize, int outSize, int batch, int batches) throws Exception {
+    Preprocess preprocess = new Preprocess(inSize, inSize, outSize, MEAN, STD);
+    byte[] images = new byte[batch * inSize * inSize * 3];
+    new SplittableRandom(0).nextBytes(images);
+    extractor.extract(preprocess.apply(images, batch), batch, outSize, outSize);
+    long t = System.nanoTime();
+    for (int i = 0; i < batches; i++) {
+      extractor.extract(preprocess.apply(images, batch), batch, outSize, outSize);
+    }
+    return (double) batch * batches / ((System.nanoTime() - t) / 1e9);
+  }
+
+  public static double builtinImagesPerSecond(int inSize, int outSize, int dim) throws Exception {
+    try (BuiltinExtractor e = new BuiltinExtractor(0, dim, Device.cpu())) {
+      return extractionImagesPerSecond(e, inSize, outSize, 128, 8);
+    }
+  }
+
+  public static double torchScriptImagesPerSecond(Path model) throws Exception {
+    try (TorchScriptExtractor e = new TorchScriptExtractor(model, Device.cpu())) {
+      return extractionImagesPerSecond(e, 32, 224, 64, 4);
+    }
+  }
+
+  /** kNN over random features, and the same blocked similarity matmuls alone, in seconds. */
+  public record KnnTiming(int n, int d, int m, double knnSeconds, double matmulSeconds) {}
+
+  public static KnnTiming knn(int n, int d, int m, int blockRows) throws Exception {
+    float[] x = new float[n * d];
+    SplittableRandom r = new SplittableRandom(7);
+    for (int i = 0; i < x.length; i++) {
+      x[i] = (float) r.nextGaussian();
+    }
+    try (NDManager manager = NDManager.newBaseManager()) {
+      long t = System.nanoTime();
+      KnnMiner.mine(manager, x, n, d, m, blockRows, done -> {});
+      double knn = (System.nanoTime() - t) / 1e9;
+      NDArray all = manager.create(x, new Shape(n, d));
+      NDArray transposed = all.transpose().duplicate();
+      t = System.nanoTime();
+      for (int start = 0; start < n; start += blockRows) {
+        try (NDManager scope = manager.newSubManager()) {
+          NDArray block = all.get(new NDIndex("{}:{}", start, Math.min(n, start + blockRows)));
+          block.attach(scope);
+          block.matMul(transposed).getFloat(0, 0);
+        }
+      }
+      double matmul = (System.nanoTime() - t) / 1e9;
+      return new KnnTiming(n, d, m, knn, matmul);
+    }
+  }
+}

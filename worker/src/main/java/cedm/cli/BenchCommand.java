@@ -1,0 +1,62 @@
+package cedm.cli;
+
+import cedm.bench.Benchmarks;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "bench", description = "Measure this machine: matmul throughput, feature extraction and kNN speed. "
+    + "Prints figures; nothing passes or fails.")
+final class BenchCommand extends Output implements Callable<Integer> {
+  @Option(names = "--torchscript", paramLabel = "FILE",
+      defaultValue = "activities/src/test/resources/fixtures/features/tiny_vit.pt",
+      description = "TorchScript model to time (default: the test fixture, ${DEFAULT-VALUE}).")
+  Path torchscript;
+
+  @Option(names = "--knn-n", defaultValue = "50000", description = "Images in the kNN benchmark (default ${DEFAULT-VALUE}).")
+  int knnN;
+
+  @Option(names = "--knn-d", defaultValue = "768", description = "Feature dimension (default ${DEFAULT-VALUE}).")
+  int knnD;
+
+  @Option(names = "--knn-m", defaultValue = "50", description = "Neighbours (default ${DEFAULT-VALUE}).")
+  int knnM;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = out();
+    double gflops = Benchmarks.matmulGflops(4096, 768);
+    line(out, "matmul float32 4096x768 @ 768x4096", "%.1f GFLOP/s", gflops);
+    line(out, "features builtin (32px -> 64px, dim 128)", "%.0f images/s", Benchmarks.builtinImagesPerSecond(32, 64, 128));
+    line(out, "features builtin (32px -> 224px, dim 256)", "%.0f images/s", Benchmarks.builtinImagesPerSecond(32, 224, 256));
+    if (Files.isRegularFile(torchscript)) {
+      line(out, "features TorchScript " + torchscript.getFileName() + " (32px -> 224px)", "%.0f images/s",
+          Benchmarks.torchScriptImagesPerSecond(torchscript));
+    } else {
+      out.println("features TorchScript: skipped, no model at " + torchscript + " (pass --torchscript FILE)");
+    }
+    Benchmarks.KnnTiming knn = Benchmarks.knn(knnN, knnD, knnM, 1024);
+    String shape = "N=" + knn.n() + " D=" + knn.d() + " m=" + knn.m();
+    line(out, "kNN " + shape, "%.2f s", knn.knnSeconds());
+    line(out, "  its similarity matmuls alone", "%.2f s (%.1f GFLOP/s)", knn.matmulSeconds(),
+        2.0 * knn.n() * knn.n() * knn.d() / knn.matmulSeconds() / 1e9);
+    line(out, "  kNN / bare matmul", "%.2fx (target <= 2x)", knn.knnSeconds() / knn.matmulSeconds());
+    return 0;
+  }
+
+  private static void line(PrintWriter out, String what, String format, Object... values) {
+    out.printf(Locale.ROOT, "%-48s " + format + "%n", prepend(what, values));
+    out.flush();
+  }
+
+  private static Object[] prepend(String what, Object[] values) {
+    Object[] all = new Object[values.length + 1];
+    all[0] = what;
+    System.arraycopy(values, 0, all, 1, values.length);
+    return all;
+  }
+}
