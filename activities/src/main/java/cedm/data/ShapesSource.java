@@ -15,14 +15,14 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * The demo dataset: one coloured geometric shape per image on a noisy dark background. The
- * ground-truth group is the (shape, colour) pair: group g draws shape g mod 4 (circle, square,
- * triangle, cross) in colour g div 4 (red, green, blue). Size, position, rotation, tint and
- * noise vary per image. Every image is a pure function of (seed, split, index).
+ * The demo dataset: one coloured geometric shape per image on a noisy dark background. Group g
+ * (the ground-truth label) draws shape g mod 4 (circle, square, triangle, cross) in its own hue,
+ * g / groups of the colour wheel, so that even a network that was never trained (the builtin
+ * extractor) can tell the groups apart. Size, position, rotation, tint and noise vary per image.
+ * Every image is a pure function of (seed, split, index).
  */
 public final class ShapesSource implements ImageSource {
   public static final int MAX_GROUPS = 12;
-  private static final int[][] COLOURS = {{220, 50, 40}, {50, 200, 60}, {60, 90, 230}};
 
   private final long seed;
   private final int size;
@@ -94,8 +94,8 @@ public final class ShapesSource implements ImageSource {
     place.translate(cx, cy);
     place.rotate(random.nextDouble() * 2 * Math.PI);
     place.scale(extent / 2, extent / 2);
-    int[] base = COLOURS[group / 4];
-    g.setColor(new Color(tint(base[0], random), tint(base[1], random), tint(base[2], random)));
+    Color base = Color.getHSBColor((float) group / groups, 0.85f, 0.9f);
+    g.setColor(new Color(tint(base.getRed(), random), tint(base.getGreen(), random), tint(base.getBlue(), random)));
     Shape shape = place.createTransformedShape(unitShape(group % 4));
     g.fill(shape);
     g.setStroke(new BasicStroke(1f));

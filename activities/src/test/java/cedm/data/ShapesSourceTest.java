@@ -24,26 +24,27 @@ class ShapesSourceTest {
   }
 
   @Test
-  void everyGroupAppearsAndColoursSeparateTheColourGroups() throws Exception {
-    List<ImageSource.Entry> entries = new ShapesSource(0, 32, 600, 0, 12).entries(ImageSource.Split.TRAIN);
-    int[] counts = new int[12];
-    double[][] redness = new double[3][2];
+  void everyGroupAppearsWithItsOwnHue() throws Exception {
+    int groups = 12;
+    List<ImageSource.Entry> entries = new ShapesSource(0, 32, 600, 0, groups).entries(ImageSource.Split.TRAIN);
+    int[] counts = new int[groups];
+    double[][] hue = new double[groups][2];
     for (ImageSource.Entry e : entries) {
       int g = (int) e.label();
       counts[g]++;
       byte[] px = e.decode().hwc();
       int centre = (16 * 32 + 16) * 3;
-      int colour = g / 4;
-      redness[colour][0] += (px[centre] & 0xff) - Math.max(px[centre + 1] & 0xff, px[centre + 2] & 0xff);
-      redness[colour][1]++;
+      float[] hsb = java.awt.Color.RGBtoHSB(px[centre] & 0xff, px[centre + 1] & 0xff, px[centre + 2] & 0xff, null);
+      hue[g][0] += Math.cos(2 * Math.PI * hsb[0]);
+      hue[g][1] += Math.sin(2 * Math.PI * hsb[0]);
     }
-    for (int c : counts) {
-      assertTrue(c > 20, Arrays.toString(counts));
+    for (int g = 0; g < groups; g++) {
+      assertTrue(counts[g] > 20, Arrays.toString(counts));
+      double mean = Math.atan2(hue[g][1], hue[g][0]) / (2 * Math.PI);
+      double expected = (double) g / groups;
+      double gap = Math.abs(((mean - expected) % 1 + 1.5) % 1 - 0.5);
+      assertTrue(gap < 0.5 / groups, "group " + g + " has mean hue " + mean + ", expected " + expected);
     }
-    double red = redness[0][0] / redness[0][1];
-    double green = redness[1][0] / redness[1][1];
-    double blue = redness[2][0] / redness[2][1];
-    assertTrue(red > 50 && green < 0 && blue < 0, red + " " + green + " " + blue);
   }
 
   @Test

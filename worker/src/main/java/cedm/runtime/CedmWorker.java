@@ -1,6 +1,7 @@
 package cedm.runtime;
 
 import ai.djl.Device;
+import cedm.activities.ClusteringActivitiesImpl;
 import cedm.activities.DatasetActivitiesImpl;
 import cedm.activities.FeatureActivitiesImpl;
 import cedm.activities.KnnActivitiesImpl;
@@ -40,7 +41,8 @@ public final class CedmWorker implements AutoCloseable {
       Worker gpu = factory.newWorker(config.gpuQueue(), WorkerOptions.newBuilder()
           .setMaxConcurrentActivityExecutionSize(1)
           .build());
-      gpu.registerActivitiesImplementations(new FeatureActivitiesImpl(store, device));
+      gpu.registerActivitiesImplementations(new FeatureActivitiesImpl(store, device),
+          new ClusteringActivitiesImpl(store, device));
       factories.add(factory);
     }
   }
