@@ -10,6 +10,10 @@ import cedm.features.FeatureExtractor;
 import cedm.features.Preprocess;
 import cedm.features.TorchScriptExtractor;
 import cedm.knn.KnnMiner;
+import cedm.spec.TemiSpec;
+import cedm.store.Checkpoints;
+import cedm.temi.TemiTrainer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -60,6 +64,32 @@ public final class Benchmarks {
   public static double torchScriptImagesPerSecond(Path model) throws Exception {
     try (TorchScriptExtractor e = new TorchScriptExtractor(model, Device.cpu())) {
       return extractionImagesPerSecond(e, 32, 224, 64, 4);
+    }
+  }
+
+  /**
+   * Seconds for one TEMI epoch on random features and neighbours (the heads' shapes are what
+   * costs), with the last layer trained as after TEMI's first epoch.
+   */
+  public static double temiEpochSeconds(int n, int d, int clusters, int heads, int batch) throws Exception {
+    SplittableRandom r = new SplittableRandom(3);
+    float[] x = new float[n * d];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = (float) r.nextGaussian();
+    }
+    int m = 50;
+    long[] knn = new long[n * m];
+    for (int i = 0; i < knn.length; i++) {
+      knn[i] = r.nextInt(n);
+    }
+    TemiSpec spec = new TemiSpec(heads, 1, batch, 1e-4, 1e-4, 0, 1e-4, 0.6, 0.1, 0.1, 0.996, 0.996, 0.9, 0, 512, 256, m);
+    Path dir = Files.createTempDirectory("cedm-bench-temi");
+    try {
+      long t = System.nanoTime();
+      new TemiTrainer(spec, clusters, 0, Device.cpu()).train(x, n, d, knn, m, new Checkpoints(dir, 1), p -> {});
+      return (System.nanoTime() - t) / 1e9;
+    } finally {
+      cedm.store.ArtifactStore.deleteTree(dir);
     }
   }
 

@@ -26,9 +26,26 @@ final class BenchCommand extends Output implements Callable<Integer> {
   @Option(names = "--knn-m", defaultValue = "50", description = "Neighbours (default ${DEFAULT-VALUE}).")
   int knnM;
 
+  @Option(names = "--only", paramLabel = "PART", description = "Run one part: features, knn or temi (default: all).")
+  String only;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = out();
+    if (only == null || only.equals("features")) {
+      features(out);
+    }
+    if (only == null || only.equals("knn")) {
+      knn(out);
+    }
+    if (only == null || only.equals("temi")) {
+      double seconds = Benchmarks.temiEpochSeconds(50000, 768, 100, 16, 1024);
+      line(out, "TEMI epoch N=50000 D=768 C=100 H=16 batch 1024", "%.1f s (%.3f s/step)", seconds, seconds / 48);
+    }
+    return 0;
+  }
+
+  private void features(PrintWriter out) throws Exception {
     double gflops = Benchmarks.matmulGflops(4096, 768);
     line(out, "matmul float32 4096x768 @ 768x4096", "%.1f GFLOP/s", gflops);
     line(out, "features builtin (32px -> 64px, dim 128)", "%.0f images/s", Benchmarks.builtinImagesPerSecond(32, 64, 128));
@@ -39,13 +56,15 @@ final class BenchCommand extends Output implements Callable<Integer> {
     } else {
       out.println("features TorchScript: skipped, no model at " + torchscript + " (pass --torchscript FILE)");
     }
+  }
+
+  private void knn(PrintWriter out) throws Exception {
     Benchmarks.KnnTiming knn = Benchmarks.knn(knnN, knnD, knnM, 1024);
     String shape = "N=" + knn.n() + " D=" + knn.d() + " m=" + knn.m();
     line(out, "kNN " + shape, "%.2f s", knn.knnSeconds());
     line(out, "  its similarity matmuls alone", "%.2f s (%.1f GFLOP/s)", knn.matmulSeconds(),
         2.0 * knn.n() * knn.n() * knn.d() / knn.matmulSeconds() / 1e9);
     line(out, "  kNN / bare matmul", "%.2fx (target <= 2x)", knn.knnSeconds() / knn.matmulSeconds());
-    return 0;
   }
 
   private static void line(PrintWriter out, String what, String format, Object... values) {
