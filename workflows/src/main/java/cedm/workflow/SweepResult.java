@@ -5,6 +5,6 @@ import cedm.activity.FeaturesArtifact;
 import cedm.activity.KnnArtifact;
 import java.util.List;
 
-/** A finished sweep: every stage's report and the artifacts later stages and tools read. */
-public record SweepResult(
-    String sweepId, List<StageReport> stages, DatasetArtifact dataset, FeaturesArtifact features, KnnArtifact knn) {}
+/** A finished sweep: every stage's report, the search's result and every trial's. */
+public record SweepResult(String sweepId, List<StageReport> stages, DatasetArtifact dataset, FeaturesArtifact features,
+    KnnArtifact knn, CmaxResult cmax, List<TrialResult> trials) {}

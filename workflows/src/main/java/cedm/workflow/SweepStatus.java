@@ -2,5 +2,11 @@ package cedm.workflow;
 
 import java.util.List;
 
-/** Progress of a sweep, answered by a query. */
-public record SweepStatus(String sweepId, String phase, List<StageReport> stages) {}
+/**
+ * Progress of a sweep, answered by a query.
+ *
+ * @param cMax the search's result once known, else null
+ * @param evidence the C_max search's probes once it finished (`cedm status` asks the running search directly)
+ */
+public record SweepStatus(String sweepId, String phase, List<StageReport> stages, Integer cMax, List<Probe> evidence,
+    List<TrialResult> trials) {}

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import cedm.activity.DatasetActivities;
 import cedm.activity.DatasetArtifact;
+import cedm.activity.ClusteringActivities;
+import cedm.activity.ClusteringArtifact;
 import cedm.activity.Failures;
 import cedm.activity.FeatureActivities;
 import cedm.activity.FeaturesArtifact;
@@ -51,11 +53,16 @@ class SweepWorkflowTest {
     return new KnnArtifact("knn1", true, 2000, request.m(), 0.9);
   };
 
+  /** Every C up to 16 fully used, beyond half: C_max = 16 on the demo's search settings. */
+  private static final ClusteringActivities CLUSTERING = request -> new ClusteringArtifact("c" + request.clusters(),
+      false, request.method(), request.clusters(), request.clusters(), request.clusters() <= 16 ? 1.0 : 0.5, 0, List.of(),
+      -1, 0, null);
+
   private SweepWorkflow start(DatasetActivities datasets) {
     Worker cpu = env.newWorker(spec.spec().runtime().cpuQueue());
-    cpu.registerWorkflowImplementationTypes(SweepWorkflowImpl.class);
+    cpu.registerWorkflowImplementationTypes(SweepWorkflowImpl.class, CmaxSearchWorkflowImpl.class, TrialWorkflowImpl.class);
     cpu.registerActivitiesImplementations(datasets, KNN);
-    env.newWorker(spec.spec().runtime().gpuQueue()).registerActivitiesImplementations(FEATURES);
+    env.newWorker(spec.spec().runtime().gpuQueue()).registerActivitiesImplementations(FEATURES, CLUSTERING);
     env.start();
     return env.getWorkflowClient().newWorkflowStub(SweepWorkflow.class,
         WorkflowOptions.newBuilder().setWorkflowId(spec.sweepId()).setTaskQueue(spec.spec().runtime().cpuQueue()).build());
@@ -75,7 +82,8 @@ class SweepWorkflowTest {
     assertEquals(StageState.DONE, dataset.state());
     assertEquals("abc123", dataset.artifactId());
     assertEquals("2000 images 32x32, 8 classes, 200 test images", dataset.summary());
-    assertEquals(List.of("dataset", "features", "knn"), result.stages().stream().map(StageReport::stage).toList());
+    assertEquals(List.of("dataset", "features", "knn", "search"), result.stages().stream().map(StageReport::stage).toList());
+    assertEquals(16, result.cmax().cMax());
     assertEquals("knn1", result.knn().artifactId());
     assertEquals(spec.spec().features().knn(), result.knn().m());
     assertTrue(result.stages().get(2).reused());

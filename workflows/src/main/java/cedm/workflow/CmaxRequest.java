@@ -1,0 +1,9 @@
+package cedm.workflow;
+
+import cedm.spec.ClusteringSpec;
+import cedm.spec.RuntimeSpec;
+import cedm.spec.SearchSpec;
+
+/** What the C_max search clusters (features and neighbours by artifact id) and how. */
+public record CmaxRequest(String featuresId, String knnId, ClusteringSpec clustering, SearchSpec search, long seed,
+    RuntimeSpec runtime) {}

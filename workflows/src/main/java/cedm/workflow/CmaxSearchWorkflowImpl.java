@@ -1,0 +1,25 @@
+package cedm.workflow;
+
+import cedm.activity.ClusteringActivities;
+import cedm.activity.ClusteringRequest;
+import io.temporal.workflow.Workflow;
+import java.util.List;
+
+public final class CmaxSearchWorkflowImpl implements CmaxSearchWorkflow {
+  private CmaxSearch search;
+
+  @Override
+  public CmaxResult search(CmaxRequest request) {
+    search = new CmaxSearch(request.search());
+    ClusteringActivities clustering =
+        Workflow.newActivityStub(ClusteringActivities.class, StageOptions.gpu(request.runtime()));
+    int cMax = search.run(c -> Probe.of(clustering.cluster(new ClusteringRequest(request.featuresId(), request.knnId(),
+        request.clustering().method(), c, request.clustering(), request.seed()))));
+    return new CmaxResult(cMax, search.evidence());
+  }
+
+  @Override
+  public List<Probe> evidence() {
+    return search == null ? List.of() : search.evidence();
+  }
+}

@@ -1,0 +1,70 @@
+package cedm.workflow;
+
+import cedm.activity.ClusteringActivities;
+import cedm.activity.ClusteringArtifact;
+import cedm.activity.ClusteringRequest;
+import cedm.activity.DatasetActivities;
+import cedm.activity.DatasetArtifact;
+import cedm.activity.DatasetRequest;
+import cedm.activity.FeatureActivities;
+import cedm.activity.FeaturesArtifact;
+import cedm.activity.FeaturesRequest;
+import cedm.activity.KnnActivities;
+import cedm.activity.KnnArtifact;
+import cedm.activity.KnnRequest;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.ToDoubleFunction;
+
+/** Every stage faked: clustering at C reports the utilisation the test gives for C. */
+final class FakeStages implements DatasetActivities, FeatureActivities, KnnActivities, ClusteringActivities {
+  final List<String> clustered = new CopyOnWriteArrayList<>();
+  private final ToDoubleFunction<Integer> utilisation;
+  volatile long clusteringMillis;
+  volatile String failFor;
+
+  FakeStages(ToDoubleFunction<Integer> utilisation) {
+    this.utilisation = utilisation;
+  }
+
+  /** Utilisations from a table; C values not in it are fully used. */
+  static FakeStages table(Map<Integer, Double> published) {
+    return new FakeStages(c -> published.getOrDefault(c, 1.0));
+  }
+
+  @Override
+  public DatasetArtifact importDataset(DatasetRequest request) {
+    return new DatasetArtifact("data1", false, 2000, 32, 32, true, 8, 0, "digest");
+  }
+
+  @Override
+  public FeaturesArtifact extractFeatures(FeaturesRequest request) {
+    return new FeaturesArtifact("feat1", false, 2000, 128, 0, "builtin", 0);
+  }
+
+  @Override
+  public KnnArtifact mineNeighbours(KnnRequest request) {
+    return new KnnArtifact("knn1", false, 2000, request.m(), 0.9);
+  }
+
+  @Override
+  public ClusteringArtifact cluster(ClusteringRequest request) {
+    String id = request.method().id() + "-C=" + request.clusters();
+    clustered.add(id);
+    if (id.equals(failFor)) {
+      throw io.temporal.failure.ApplicationFailure.newNonRetryableFailure("out of memory at " + id, "InvalidInput");
+    }
+    if (clusteringMillis > 0) {
+      try {
+        Thread.sleep(clusteringMillis);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    double r = utilisation.applyAsDouble(request.clusters());
+    int used = (int) Math.round(r * request.clusters());
+    return new ClusteringArtifact("clu-" + id, false, request.method(), request.clusters(), used, r, 0.1, List.of(1.0),
+        0, 1.0, null);
+  }
+}

@@ -1,0 +1,126 @@
+package cedm.workflow;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import cedm.spec.ExperimentSpec;
+import cedm.spec.LoadedSpec;
+import cedm.spec.SpecLoader;
+import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import io.temporal.common.WorkflowExecutionHistory;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.testing.WorkflowReplayer;
+import io.temporal.worker.Worker;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The sweep after the neighbours: search, grid planning, bounded fan-out, signals, continue-as-new, replay. */
+class SweepGridTest {
+  private TestWorkflowEnvironment env;
+
+  @BeforeEach
+  void setUp() {
+    env = TestWorkflowEnvironment.newInstance();
+  }
+
+  @AfterEach
+  void tearDown() {
+    env.close();
+  }
+
+  private static LoadedSpec spec(String extra) throws Exception {
+    return SpecLoader.parse("grid.yaml", """
+        name: grid
+        dataset: {kind: shapes}
+        features: {extractor: builtin, knn: 20}
+        clustering: {temi: {neighbours: 20}}
+        evaluation: {feature_network: builtin}
+        runtime: {parallel_trials: 2}
+        """ + extra, Path.of("."));
+  }
+
+  private SweepWorkflow start(FakeStages stages, ExperimentSpec spec) {
+    Worker cpu = env.newWorker(spec.runtime().cpuQueue());
+    cpu.registerWorkflowImplementationTypes(SweepWorkflowImpl.class, CmaxSearchWorkflowImpl.class, TrialWorkflowImpl.class);
+    cpu.registerActivitiesImplementations(stages);
+    env.newWorker(spec.runtime().gpuQueue()).registerActivitiesImplementations(stages);
+    env.start();
+    return env.getWorkflowClient().newWorkflowStub(SweepWorkflow.class,
+        WorkflowOptions.newBuilder().setWorkflowId("grid-1").setTaskQueue(spec.runtime().cpuQueue()).build());
+  }
+
+  private static Map<String, TrialResult> byId(SweepResult r) {
+    return r.trials().stream().collect(Collectors.toMap(t -> t.point().id(), t -> t));
+  }
+
+  @Test
+  void searchThenAGridOverTwoToCmaxWithBaselinesAndOneFailedTrial() throws Exception {
+    LoadedSpec spec = spec("search: {start: 4, resolution: 2}\ngrid: {count: 3, methods: [temi, kmeans]}\n");
+    FakeStages stages = new FakeStages(c -> c <= 16 ? 1.0 : 0.5);
+    stages.failFor = "kmeans-C=8";
+    SweepResult r = start(stages, spec.spec()).run(new SweepRequest("grid-1", spec.spec()));
+    assertEquals(16, r.cmax().cMax());
+    assertEquals(List.of(4, 8, 16, 32, 24, 20, 18), r.cmax().evidence().stream().map(Probe::clusters).toList());
+    Map<String, TrialResult> trials = byId(r);
+    assertEquals(List.of("temi-C=4", "temi-C=8", "temi-C=15", "kmeans-C=4", "kmeans-C=8", "kmeans-C=15",
+        "unconditional", "ground-truth"), r.trials().stream().map(t -> t.point().id()).toList());
+    assertEquals(TrialState.FAILED, trials.get("kmeans-C=8").state());
+    assertTrue(trials.get("kmeans-C=8").note().contains("out of memory at kmeans-C=8"));
+    assertEquals(7, r.trials().stream().filter(t -> t.state() == TrialState.DONE).count());
+    assertEquals(8, trials.get("ground-truth").point().clusters(), "the dataset's classes");
+    assertTrue(trials.get("temi-C=15").note().endsWith(TrialWorkflowImpl.NOT_YET));
+  }
+
+  @Test
+  void addedPointsRunOnlyOnce() throws Exception {
+    LoadedSpec spec = spec("search: {enabled: false}\ngrid: {points: [4], unconditional: false, ground_truth: false}\n"
+        + "runtime: {parallel_trials: 1}\n");
+    FakeStages stages = new FakeStages(c -> 1.0);
+    stages.clusteringMillis = 1500;
+    SweepWorkflow sweep = start(stages, spec.spec());
+    WorkflowClient.start(sweep::run, new SweepRequest("grid-1", spec.spec()));
+    SweepWorkflow running = env.getWorkflowClient().newWorkflowStub(SweepWorkflow.class, "grid-1");
+    running.addPoints(List.of(4, 6));
+    SweepResult r = WorkflowStub.fromTyped(running).getResult(SweepResult.class);
+    assertEquals(List.of("temi-C=4", "temi-C=6"), r.trials().stream().map(t -> t.point().id()).toList());
+    assertEquals(List.of("temi-C=4", "temi-C=6"), stages.clustered);
+  }
+
+  @Test
+  void aLongSweepContinuesAsNewAndKeepsEveryTrial() throws Exception {
+    LoadedSpec spec = spec("search: {enabled: false}\ngrid: {points: [2, 3, 4, 5, 6, 7], methods: [temi]}\n");
+    FakeStages stages = new FakeStages(c -> 1.0);
+    SweepWorkflow sweep = start(stages, spec.spec());
+    WorkflowExecution first = WorkflowClient.start(sweep::run, new SweepRequest("grid-1", spec.spec(), null, 40));
+    SweepResult r = env.getWorkflowClient().newUntypedWorkflowStub("grid-1").getResult(SweepResult.class);
+    assertEquals(8, r.trials().size());
+    assertTrue(r.trials().stream().allMatch(t -> t.state() == TrialState.DONE));
+    String lastRun = env.getWorkflowClient().newUntypedWorkflowStub("grid-1").getExecution().getRunId();
+    WorkflowExecutionHistory history = env.getWorkflowClient().fetchHistory("grid-1", first.getRunId());
+    assertEquals(io.temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW,
+        history.getLastEvent().getEventType());
+    assertNotEquals(first.getRunId(), lastRun);
+    assertEquals(List.of("temi-C=2", "temi-C=3", "temi-C=4", "temi-C=5", "temi-C=6", "temi-C=7"),
+        stages.clustered.stream().sorted().toList(), "each point clustered exactly once across the runs");
+  }
+
+  /** The recorded history replays against the workflow code: no non-determinism. */
+  @Test
+  void recordedHistoriesReplay() throws Exception {
+    LoadedSpec spec = spec("search: {start: 4, resolution: 2}\ngrid: {count: 2, methods: [temi, kmeans]}\n");
+    SweepResult r = start(new FakeStages(c -> c <= 8 ? 1.0 : 0.5), spec.spec()).run(new SweepRequest("grid-1", spec.spec()));
+    assertEquals(8, r.cmax().cMax());
+    WorkflowReplayer.replayWorkflowExecution(env.getWorkflowClient().fetchHistory("grid-1"), SweepWorkflowImpl.class);
+    WorkflowReplayer.replayWorkflowExecution(env.getWorkflowClient().fetchHistory("grid-1/cmax"), CmaxSearchWorkflowImpl.class);
+    WorkflowReplayer.replayWorkflowExecution(env.getWorkflowClient().fetchHistory("grid-1/temi-C=4"), TrialWorkflowImpl.class);
+  }
+}
