@@ -82,7 +82,7 @@ public final class Benchmarks {
     for (int i = 0; i < knn.length; i++) {
       knn[i] = r.nextInt(n);
     }
-    TemiSpec spec = new TemiSpec(heads, 1, batch, 1e-4, 1e-4, 0, 1e-4, 0.6, 0.1, 0.1, 0.996, 0.996, 0.9, 0, 512, 256, m);
+    TemiSpec spec = new TemiSpec(heads, 1, batch, 1e-4, 1e-4, 0, 1e-4, 0.6, 0.1, 0.1, 0.996, 0.996, 0.9, 0, 512, 256, m, 1);
     Path dir = Files.createTempDirectory("cedm-bench-temi");
     try {
       long t = System.nanoTime();

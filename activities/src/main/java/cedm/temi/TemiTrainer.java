@@ -111,7 +111,9 @@ public final class TemiTrainer {
         }
         state.lastEpochLosses = sums;
         state.epoch = epoch + 1;
-        save(checkpoints, state);
+        if (state.epoch % spec.checkpointEpochs() == 0 || state.epoch == spec.epochs()) {
+          save(checkpoints, state);
+        }
       }
       int best = argmin(state.lastEpochLosses);
       return new Outcome(assign(manager, x, n, state.teacher, best), state.lastEpochLosses, best, resumedAt);

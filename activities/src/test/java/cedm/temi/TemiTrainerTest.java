@@ -22,7 +22,7 @@ class TemiTrainerTest {
   @TempDir Path tmp;
 
   static TemiSpec spec(int epochs, double lr) {
-    return new TemiSpec(3, epochs, 32, lr, lr / 10, 1, 1e-4, 0.6, 0.1, 0.1, 0.99, 1.0, 0.9, 1, 32, 16, M);
+    return new TemiSpec(3, epochs, 32, lr, lr / 10, 1, 1e-4, 0.6, 0.1, 0.1, 0.99, 1.0, 0.9, 1, 32, 16, M, 1);
   }
 
   /** Four Gaussian blobs; each point's neighbours are the next points of its own blob. */
@@ -96,7 +96,7 @@ class TemiTrainerTest {
 
   @Test
   void aBatchLargerThanTheDatasetIsBadInput() {
-    TemiSpec big = new TemiSpec(3, 1, 1000, 1e-3, 1e-4, 0, 1e-4, 0.6, 0.1, 0.1, 0.99, 1.0, 0.9, 1, 32, 16, M);
+    TemiSpec big = new TemiSpec(3, 1, 1000, 1e-3, 1e-4, 0, 1e-4, 0.6, 0.1, 0.1, 0.99, 1.0, 0.9, 1, 32, 16, M, 1);
     assertThrows(BadInputException.class, () -> new TemiTrainer(big, 4, 0, Device.cpu())
         .train(features(), N, D, neighbours(), M, new Checkpoints(tmp.resolve("b"), 1), p -> {}));
   }

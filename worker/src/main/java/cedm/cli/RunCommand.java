@@ -8,7 +8,10 @@ import cedm.runtime.SweepClient;
 import cedm.spec.LoadedSpec;
 import cedm.spec.SpecLoader;
 import cedm.workflow.StageReport;
+import cedm.workflow.Probe;
 import cedm.workflow.StageState;
+import cedm.workflow.TrialResult;
+import cedm.workflow.TrialState;
 import cedm.workflow.SweepResult;
 import cedm.workflow.SweepStatus;
 import io.temporal.client.WorkflowFailedException;
@@ -86,6 +89,23 @@ final class RunCommand extends Output implements Callable<Integer> {
           shown.put(stage.stage(), line);
         }
       }
+      List<Probe> probes = status.evidence().isEmpty() && running ? sweeps.searchEvidence(sweepId) : status.evidence();
+      for (Probe p : probes) {
+        String line = String.format(java.util.Locale.ROOT, "  search       C=%d: r_C %.3f (%d used)%s", p.clusters(),
+            p.utilisation(), p.used(), p.reused() ? ", reused" : "");
+        if (shown.putIfAbsent("probe " + p.clusters(), line) == null) {
+          news.add(line);
+        }
+      }
+      for (TrialResult t : status.trials()) {
+        if (t.state() == TrialState.DONE || t.state() == TrialState.FAILED) {
+          String line = "  trial        " + t.point().id() + " " + t.state().name().toLowerCase(java.util.Locale.ROOT)
+              + ": " + t.note();
+          if (shown.putIfAbsent("trial " + t.point().id(), line) == null) {
+            news.add(line);
+          }
+        }
+      }
       for (SweepClient.RunningStage r : active) {
         if (r.lastFailure() != null && failures.add(r.stage() + "#" + r.attempt())) {
           news.add("  " + r.stage() + ": attempt " + (r.attempt() - 1) + " failed (" + r.lastFailure() + "); retrying");
@@ -123,14 +143,32 @@ final class RunCommand extends Output implements Callable<Integer> {
   }
 
   private static void printResult(PrintWriter out, SweepResult result, Connected c) {
-    boolean allReused = result.stages().stream().allMatch(StageReport::reused);
+    boolean allReused = result.stages().stream().allMatch(StageReport::reused)
+        && result.trials().stream().allMatch(t -> t.clustering() == null || t.clustering().reused());
     out.println("cedm: sweep " + result.sweepId() + " finished"
         + (allReused ? "; every stage was reused from the store, nothing was recomputed" : ""));
+    if (result.cmax() != null) {
+      StatusView.evidence(result.cmax().evidence(), result.cmax().cMax()).forEach(out::println);
+    }
+    if (!result.trials().isEmpty()) {
+      StatusView.trials(result.trials(), List.of()).forEach(out::println);
+    }
     out.println("artifacts:");
     for (StageReport stage : result.stages()) {
-      out.println("  " + stage.stage() + "/" + stage.artifactId() + (stage.reused() ? "  (reused)" : "  (computed)")
-          + "  " + c.store.root().resolve("artifacts").resolve(stage.stage()).resolve(stage.artifactId()));
+      if (stage.artifactId() != null) {
+        out.println(artifactLine(c, stage.stage(), stage.artifactId(), stage.reused()));
+      }
     }
+    for (TrialResult trial : result.trials()) {
+      if (trial.clustering() != null) {
+        out.println(artifactLine(c, "clustering", trial.clustering().artifactId(), trial.clustering().reused()));
+      }
+    }
+  }
+
+  private static String artifactLine(Connected c, String stage, String id, boolean reused) {
+    return "  " + stage + "/" + id + (reused ? "  (reused)" : "  (computed)") + "  "
+        + c.store.root().resolve("artifacts").resolve(stage).resolve(id);
   }
 
   static String rootMessage(Throwable t) {

@@ -21,7 +21,7 @@ final class StatusCommand extends Output implements Callable<Integer> {
           "the server at " + connection.target + " does not know sweep " + sweepId
               + " (an embedded server forgets sweeps when it restarts: `cedm resume " + sweepId + "`)", 1));
       out().println("state: " + state.name().replace("WORKFLOW_EXECUTION_STATUS_", "").toLowerCase());
-      StatusView.lines(c.sweeps.status(sweepId), c.sweeps.running(sweepId)).forEach(out()::println);
+      StatusView.lines(c.sweeps.status(sweepId), c.sweeps.searchEvidence(sweepId), c.sweeps.running(sweepId)).forEach(out()::println);
     }
     return 0;
   }

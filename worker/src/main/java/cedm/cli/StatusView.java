@@ -3,7 +3,10 @@ package cedm.cli;
 import cedm.activity.StageProgress;
 import cedm.runtime.SweepClient.RunningStage;
 import cedm.workflow.StageReport;
+import cedm.workflow.Probe;
 import cedm.workflow.StageState;
+import cedm.workflow.TrialResult;
+import cedm.workflow.TrialState;
 import cedm.workflow.SweepStatus;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,11 +18,55 @@ final class StatusView {
 
   private StatusView() {}
 
-  static List<String> lines(SweepStatus status, List<RunningStage> running) {
+  static List<String> lines(SweepStatus status, List<Probe> searchSoFar, List<RunningStage> running) {
     List<String> lines = new ArrayList<>();
     lines.add("sweep " + status.sweepId() + ": " + status.phase());
     for (StageReport stage : status.stages()) {
       lines.add(line(stage, running));
+    }
+    List<Probe> evidence = status.evidence().isEmpty() ? searchSoFar : status.evidence();
+    if (!evidence.isEmpty()) {
+      lines.addAll(evidence(evidence, status.cMax()));
+    }
+    if (!status.trials().isEmpty()) {
+      lines.addAll(trials(status.trials(), running));
+    }
+    List<String> trialStages = status.trials().stream().map(t -> progressName(t.point().id())).toList();
+    for (RunningStage r : running) {
+      boolean sweepStage = status.stages().stream().anyMatch(st -> st.stage().equals(r.stage()));
+      if (r.progress() != null && !sweepStage && !trialStages.contains(r.stage())) {
+        lines.add("  probing " + r.stage() + " " + bar(r.progress()));
+      }
+    }
+    return lines;
+  }
+
+  /** The C_max search's probes, in order, as in the paper's Fig. 3 table. */
+  static List<String> evidence(List<Probe> evidence, Integer cMax) {
+    List<String> lines = new ArrayList<>();
+    lines.add("C_max search" + (cMax == null ? " (running)" : ": C_max = " + cMax));
+    lines.add(String.format(Locale.ROOT, "  %6s %7s %6s %7s %10s  %s", "C", "r_C", "used", "KL", "loss", "artifact"));
+    for (Probe p : evidence) {
+      lines.add(String.format(Locale.ROOT, "  %6d %7.3f %6d %7.3f %10.4f  clustering/%s%s", p.clusters(), p.utilisation(),
+          p.used(), p.klFromUniform(), p.objective(), p.artifactId(), p.reused() ? " (reused)" : ""));
+    }
+    return lines;
+  }
+
+  /** One line per grid point. */
+  static List<String> trials(List<TrialResult> trials, List<RunningStage> running) {
+    List<String> lines = new ArrayList<>();
+    lines.add("grid");
+    for (TrialResult t : trials) {
+      String label = t.point().id();
+      StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "  %-16s %-8s", label, t.state().name().toLowerCase(Locale.ROOT)));
+      if (t.state() == TrialState.RUNNING) {
+        running.stream().filter(r -> r.stage().equals(progressName(label)) && r.progress() != null).findFirst()
+            .ifPresent(r -> s.append(' ').append(bar(r.progress())));
+      } else if (!t.note().isEmpty()) {
+        s.append(' ').append(t.note());
+      }
+      lines.add(s.toString().stripTrailing());
     }
     return lines;
   }
@@ -46,6 +93,11 @@ final class StatusView {
       }
     }
     return s.toString().stripTrailing();
+  }
+
+  /** A clustering reports its progress as "temi C=100"; its trial is "temi-C=100". */
+  static String progressName(String trialId) {
+    return trialId.replace("-C=", " C=");
   }
 
   static String bar(StageProgress p) {

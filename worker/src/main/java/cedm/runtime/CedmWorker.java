@@ -6,7 +6,9 @@ import cedm.activities.DatasetActivitiesImpl;
 import cedm.activities.FeatureActivitiesImpl;
 import cedm.activities.KnnActivitiesImpl;
 import cedm.store.ArtifactStore;
+import cedm.workflow.CmaxSearchWorkflowImpl;
 import cedm.workflow.SweepWorkflowImpl;
+import cedm.workflow.TrialWorkflowImpl;
 import io.temporal.client.WorkflowClient;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
@@ -27,7 +29,8 @@ public final class CedmWorker implements AutoCloseable {
     Worker cpu = cpuFactory.newWorker(config.cpuQueue(), WorkerOptions.newBuilder()
         .setMaxConcurrentActivityExecutionSize(config.cpuSlots())
         .build());
-    cpu.registerWorkflowImplementationTypes(SweepWorkflowImpl.class);
+    cpu.registerWorkflowImplementationTypes(SweepWorkflowImpl.class, CmaxSearchWorkflowImpl.class,
+        TrialWorkflowImpl.class);
     cpu.registerActivitiesImplementations(new DatasetActivitiesImpl(store), new KnnActivitiesImpl(store));
     factories.add(cpuFactory);
 

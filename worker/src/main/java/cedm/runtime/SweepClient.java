@@ -3,6 +3,8 @@ package cedm.runtime;
 import cedm.activity.StageProgress;
 import cedm.spec.ExperimentSpec;
 import cedm.spec.LoadedSpec;
+import cedm.workflow.CmaxSearchWorkflow;
+import cedm.workflow.Probe;
 import cedm.workflow.SweepRequest;
 import cedm.workflow.SweepResult;
 import cedm.workflow.SweepStatus;
@@ -88,6 +90,24 @@ public final class SweepClient {
     return client.newWorkflowStub(SweepWorkflow.class, sweepId).status();
   }
 
+  /** The running C_max search's probes so far (empty when it is not running). */
+  public List<Probe> searchEvidence(String sweepId) {
+    String search = sweepId + "/cmax";
+    if (state(search).filter(s -> s == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING).isEmpty()) {
+      return List.of();
+    }
+    return client.newWorkflowStub(CmaxSearchWorkflow.class, search).evidence();
+  }
+
+  /** Signals a running sweep to add grid points; false if it is not running. */
+  public boolean addPoints(String sweepId, List<Integer> clusters) {
+    if (!isRunning(sweepId)) {
+      return false;
+    }
+    client.newWorkflowStub(SweepWorkflow.class, sweepId).addPoints(clusters);
+    return true;
+  }
+
   /**
    * A stage whose activity is scheduled or running.
    *
@@ -96,10 +116,22 @@ public final class SweepClient {
    */
   public record RunningStage(String stage, int attempt, String lastFailure, StageProgress progress) {}
 
-  /** The sweep's pending stage activities, with their heartbeat progress and retry state. */
+  /**
+   * The pending stage activities of the sweep and of its search and trials (child workflows),
+   * with their heartbeat progress and retry state.
+   */
   public List<RunningStage> running(String sweepId) {
     List<RunningStage> running = new ArrayList<>();
-    for (PendingActivityInfo activity : describe(sweepId).getPendingActivitiesList()) {
+    DescribeWorkflowExecutionResponse sweep = describe(sweepId);
+    collect(sweep, running);
+    for (var child : sweep.getPendingChildrenList()) {
+      describeIfKnown(child.getWorkflowId()).ifPresent(d -> collect(d, running));
+    }
+    return running;
+  }
+
+  private void collect(DescribeWorkflowExecutionResponse execution, List<RunningStage> running) {
+    for (PendingActivityInfo activity : execution.getPendingActivitiesList()) {
       StageProgress progress = null;
       if (activity.hasHeartbeatDetails()) {
         Payloads details = activity.getHeartbeatDetails();
@@ -107,9 +139,9 @@ public final class SweepClient {
             .fromPayloads(0, Optional.of(details), StageProgress.class, StageProgress.class);
       }
       String failure = activity.hasLastFailure() ? activity.getLastFailure().getMessage() : null;
-      running.add(new RunningStage(activity.getActivityType().getName(), activity.getAttempt(), failure, progress));
+      String stage = progress != null ? progress.stage() : activity.getActivityType().getName();
+      running.add(new RunningStage(stage, activity.getAttempt(), failure, progress));
     }
-    return running;
   }
 
   /** Waits for the sweep to end; throws the workflow's failure if it failed. */

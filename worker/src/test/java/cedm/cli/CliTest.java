@@ -52,6 +52,15 @@ class CliTest {
           resolution: 16
         features:
           extractor: builtin
+          image_size: 32
+          knn: 10
+        clustering:
+          temi: {neighbours: 10}
+        search:
+          enabled: false
+        grid:
+          points: [4]
+          methods: [kmeans]
         evaluation:
           feature_network: builtin
         """);

@@ -26,6 +26,8 @@ class RunKillTest {
         dataset: {kind: shapes, count: 6000, resolution: 32}
         features: {extractor: builtin, image_size: 64, dim: 64, chunk_size: 500, batch_size: 100, knn: 10}
         clustering: {temi: {neighbours: 10}}
+        search: {enabled: false}
+        grid: {points: [4], methods: [kmeans], unconditional: false}
         evaluation: {feature_network: builtin}
         """);
     String store = tmp.resolve("store").toString();

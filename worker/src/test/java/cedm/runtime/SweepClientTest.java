@@ -26,7 +26,10 @@ class SweepClientTest {
     LoadedSpec spec = SpecLoader.parse("s.yaml", """
         name: twice
         dataset: {kind: shapes, count: 64, resolution: 8}
-        features: {extractor: builtin}
+        features: {extractor: builtin, image_size: 32, knn: 10}
+        clustering: {temi: {neighbours: 10}}
+        search: {enabled: false}
+        grid: {points: [3], methods: [kmeans]}
         evaluation: {feature_network: builtin}
         """, tmp);
     ArtifactStore store = new ArtifactStore(tmp.resolve("store"));

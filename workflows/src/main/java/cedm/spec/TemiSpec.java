@@ -18,4 +18,5 @@ public record TemiSpec(
     int freezeLastLayerEpochs,
     int hiddenDim,
     int bottleneckDim,
-    int neighbours) {}
+    int neighbours,
+    int checkpointEpochs) {}
