@@ -82,19 +82,19 @@ final class RunCommand extends Output implements Callable<Integer> {
       SweepStatus status = sweeps.status(sweepId);
       List<SweepClient.RunningStage> active = running ? sweeps.running(sweepId) : List.of();
       List<String> news = new ArrayList<>();
-      for (StageReport stage : status.stages()) {
-        String line = StatusView.line(stage, List.of());
-        if (!line.equals(shown.get(stage.stage())) && stage.state() != StageState.PENDING) {
-          news.add(line);
-          shown.put(stage.stage(), line);
-        }
-      }
       List<Probe> probes = status.evidence().isEmpty() && running ? sweeps.searchEvidence(sweepId) : status.evidence();
       for (Probe p : probes) {
         String line = String.format(java.util.Locale.ROOT, "  search       C=%d: r_C %.3f (%d used)%s", p.clusters(),
             p.utilisation(), p.used(), p.reused() ? ", reused" : "");
         if (shown.putIfAbsent("probe " + p.clusters(), line) == null) {
           news.add(line);
+        }
+      }
+      for (StageReport stage : status.stages()) {
+        String line = StatusView.line(stage, List.of());
+        if (!line.equals(shown.get(stage.stage())) && stage.state() != StageState.PENDING) {
+          news.add(line);
+          shown.put(stage.stage(), line);
         }
       }
       for (TrialResult t : status.trials()) {

@@ -86,8 +86,27 @@ public final class SweepClient {
     }
   }
 
+  /**
+   * A running sweep answers a query; a finished one is read from its recorded result, so no
+   * worker needs to be up; a failed or cancelled one reports why.
+   */
   public SweepStatus status(String sweepId) {
-    return client.newWorkflowStub(SweepWorkflow.class, sweepId).status();
+    WorkflowExecutionStatus state = state(sweepId).orElse(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_UNSPECIFIED);
+    if (state == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
+      return client.newWorkflowStub(SweepWorkflow.class, sweepId).status();
+    }
+    try {
+      SweepResult r = result(sweepId);
+      return new SweepStatus(sweepId, "done", r.stages(), r.cmax() == null ? null : r.cmax().cMax(),
+          r.cmax() == null ? List.of() : r.cmax().evidence(), r.trials());
+    } catch (io.temporal.client.WorkflowException e) {
+      Throwable cause = e;
+      while (cause.getCause() != null) {
+        cause = cause.getCause();
+      }
+      String why = cause instanceof io.temporal.failure.ApplicationFailure a ? a.getOriginalMessage() : cause.getMessage();
+      return new SweepStatus(sweepId, "ended without a result: " + why, List.of(), null, List.of(), List.of());
+    }
   }
 
   /** The running C_max search's probes so far (empty when it is not running). */

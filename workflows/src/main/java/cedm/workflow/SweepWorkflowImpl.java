@@ -48,11 +48,15 @@ public final class SweepWorkflowImpl implements SweepWorkflow {
   private CmaxResult cmax;
   private final Map<String, TrialResult> trials = new LinkedHashMap<>();
   private final Deque<GridPoint> queue = new ArrayDeque<>();
+  /** Points signalled before the run method has read the spec (signals can arrive first). */
+  private final List<Integer> early = new ArrayList<>();
 
   @Override
   public SweepResult run(SweepRequest request) {
     sweepId = request.sweepId();
     spec = request.spec();
+    addPoints(List.copyOf(early));
+    early.clear();
     SweepCarry carry = request.carry();
     DatasetArtifact dataset;
     FeaturesArtifact embeddings;
@@ -105,6 +109,10 @@ public final class SweepWorkflowImpl implements SweepWorkflow {
 
   @Override
   public void addPoints(List<Integer> clusters) {
+    if (spec == null) {
+      early.addAll(clusters);
+      return;
+    }
     for (int c : clusters) {
       for (ClusteringMethod method : spec.grid().methods()) {
         enqueue(GridPoint.clusters(method, c));
