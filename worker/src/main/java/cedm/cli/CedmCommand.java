@@ -6,7 +6,7 @@ import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-@Command(name = "cedm", mixinStandardHelpOptions = true, version = "cedm 0.1.0",
+@Command(name = "cedm", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT, version = "cedm 0.1.0",
     description = "Cluster-conditioned EDM experiments (C-EDM) as durable Temporal workflows.",
     subcommands = {RunCommand.class, ValidateCommand.class, SubmitCommand.class, StatusCommand.class,
         CancelCommand.class, ResumeCommand.class, AddPointsCommand.class, WorkerCommand.class, ServerCommand.class,

@@ -4,20 +4,12 @@ import cedm.runtime.SweepClient;
 import cedm.runtime.SweepRecords;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Parameters;
 
 @Command(name = "resume", description = "Start a failed, cancelled or forgotten sweep again; finished stages are reused.")
-final class ResumeCommand extends Output implements Callable<Integer> {
-  @Mixin ConnectionMixin connection;
-  @Mixin StoreOptions store;
-
-  @Parameters(paramLabel = "SWEEP")
-  String sweepId;
-
+final class ResumeCommand extends SweepCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
-    try (Connected c = new Connected(connection.options(), store.open())) {
+    try (Connected c = connect()) {
       SweepClient.Submission s;
       try {
         s = c.sweeps.resume(sweepId);
