@@ -26,6 +26,12 @@ import java.util.Optional;
 
 /** Submits, watches, cancels and resumes sweeps on a Temporal service. */
 public final class SweepClient {
+  private static final int QUERY_SECONDS = 15;
+  private static final java.util.concurrent.Executor QUERIES = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "cedm-status-query");
+    t.setDaemon(true);
+    return t;
+  });
   private final WorkflowClient client;
   private final SweepRecords records;
 
@@ -93,7 +99,19 @@ public final class SweepClient {
   public SweepStatus status(String sweepId) {
     WorkflowExecutionStatus state = state(sweepId).orElse(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_UNSPECIFIED);
     if (state == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
-      return client.newWorkflowStub(SweepWorkflow.class, sweepId).status();
+      // Queries are answered by workers; with none polling, say so quickly instead of failing.
+      java.util.concurrent.CompletableFuture<SweepStatus> query = java.util.concurrent.CompletableFuture.supplyAsync(
+          () -> client.newWorkflowStub(SweepWorkflow.class, sweepId).status(), QUERIES);
+      try {
+        return query.get(QUERY_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+        query.cancel(true);
+        return new SweepStatus(sweepId, "running, but no worker answered the status query within " + QUERY_SECONDS
+            + " s (is a `cedm worker` up?)", List.of(), null, List.of(), List.of());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
     }
     try {
       SweepResult r = result(sweepId);
