@@ -26,7 +26,7 @@ public record ClusterMetrics(double nmi, double anmi, double ari, double acc) {
     double hClusters = entropy(t.colSums, t.n);
     double mean = (hLabels + hClusters) / 2;
     boolean trivial = t.rowSums.length == 1 && t.colSums.length == 1;
-    double nmi = trivial ? 1.0 : Math.abs(mi) <= 1e-8 ? 0.0 : mi / mean;
+    double nmi = trivial ? 1.0 : mi == 0 ? 0.0 : mi / mean;
     return new ClusterMetrics(nmi, adjustedMi(t, mi, mean), adjustedRand(t), Accuracy.of(labels, clusters));
   }
 
@@ -77,7 +77,9 @@ public record ClusterMetrics(double nmi, double anmi, double ari, double acc) {
         for (int j = 0; j < colSums.length; j++) {
           long nij = table[i][j];
           if (nij > 0) {
-            mi += (double) nij / n * (Math.log(nij) + Math.log(n) - Math.log(rowSums[i]) - Math.log(colSums[j]));
+            double term = (double) nij / n * (Math.log(nij) + Math.log(n) - Math.log(rowSums[i]) - Math.log(colSums[j]));
+            // scikit-learn drops terms below machine epsilon before summing.
+            mi += Math.abs(term) < Math.ulp(1.0) ? 0 : term;
           }
         }
       }
@@ -134,7 +136,10 @@ public record ClusterMetrics(double nmi, double anmi, double ari, double acc) {
     return emi;
   }
 
-  /** scikit-learn's form: 2 (tp tn - fn fp) / ((tp + fn)(fn + tn) + (tp + fp)(fp + tn)), exactly. */
+  /**
+   * scikit-learn's form: 2 (tp tn - fn fp) / ((tp + fn)(fn + tn) + (tp + fp)(fp + tn)) in exact
+   * integers, divided once (Python's int / int is correctly rounded; 40 digits round the same).
+   */
   private static double adjustedRand(Contingency t) {
     BigInteger n = BigInteger.valueOf(t.n);
     BigInteger squares = BigInteger.ZERO;
@@ -154,7 +159,7 @@ public record ClusterMetrics(double nmi, double anmi, double ari, double acc) {
     }
     BigInteger numerator = tp.multiply(tn).subtract(fn.multiply(fp)).shiftLeft(1);
     BigInteger denominator = tp.add(fn).multiply(fn.add(tn)).add(tp.add(fp).multiply(fp.add(tn)));
-    return new java.math.BigDecimal(numerator).divide(new java.math.BigDecimal(denominator), java.math.MathContext.DECIMAL64)
+    return new java.math.BigDecimal(numerator).divide(new java.math.BigDecimal(denominator), new java.math.MathContext(40))
         .doubleValue();
   }
 
@@ -169,7 +174,9 @@ public record ClusterMetrics(double nmi, double anmi, double ari, double acc) {
   /**
    * TEMI's cluster accuracy (after self-classifier's compute_metrics): clusters are matched one to
    * one to classes so that the matched images are most; in over-clustering every cluster left
-   * without a class counts its majority class.
+   * without a class counts its majority class. Where TEMI's square assignment would pair a
+   * leftover cluster with a class it has no image of (a tie scipy breaks arbitrarily), such a
+   * cluster here counts its majority class too.
    */
   static final class Accuracy {
     private Accuracy() {}

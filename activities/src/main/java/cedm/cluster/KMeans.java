@@ -227,7 +227,6 @@ public final class KMeans {
             sums[c * d + j] = data[p * d + j];
           }
           counts[c] = 1;
-          labels[p] = c;
         }
       }
     }

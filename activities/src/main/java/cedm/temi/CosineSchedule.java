@@ -20,7 +20,7 @@ public final class CosineSchedule {
 
   public double at(long iteration) {
     if (iteration < warmup) {
-      return warmup == 1 ? base : base * iteration / (warmup - 1);
+      return warmup == 1 ? 0 : base * iteration / (warmup - 1);
     }
     long i = iteration - warmup;
     long cosine = total - warmup;

@@ -126,7 +126,7 @@ public final class TemiHeads {
   }
 
   /** this = m * this + (1 - m) * student, parameter by parameter (the teacher's EMA). */
-  public void emaFrom(TemiHeads student, float momentum) {
+  public void emaFrom(TemiHeads student, double momentum) {
     parameters.forEach((name, mine) -> mine.muli(momentum).addi(student.get(name).mul(1 - momentum)));
   }
 

@@ -95,7 +95,7 @@ public final class TemiTrainer {
         for (long it = 0; it < iters; it++) {
           long step = epoch * iters + it;
           double[] headLosses = step(manager, x, pairs, (int) it * batch, batch, state, loss, lr.at(step),
-              (float) momentum.at(step), epoch < spec.freezeLastLayerEpochs());
+              momentum.at(step), epoch < spec.freezeLastLayerEpochs());
           double mean = 0;
           for (int h = 0; h < sums.length; h++) {
             sums[h] += headLosses[h];
@@ -163,7 +163,7 @@ public final class TemiTrainer {
   }
 
   private double[] step(NDManager manager, NDArray x, int[][] pairs, int from, int batch, State s, TemiLoss loss,
-      double lr, float momentum, boolean lastLayerFrozen) {
+      double lr, double momentum, boolean lastLayerFrozen) {
     try (NDScope scope = new NDScope()) {
       scope.suppressNotUsedWarning();
       long[] rows = new long[2 * batch];

@@ -54,6 +54,12 @@ final class SpecChecks {
   }
 
   private void clustering() {
+    JsonNode warmup = doc.at("/clustering/temi/warmup_epochs");
+    JsonNode epochs = doc.at("/clustering/temi/epochs");
+    if (warmup.isInt() && epochs.isInt() && warmup.asInt() > epochs.asInt()) {
+      add("/clustering/temi/warmup_epochs", "is " + warmup + ", longer than the " + epochs + " epochs of training",
+          "integer >= 0 and <= clustering.temi.epochs");
+    }
     JsonNode neighbours = doc.at("/clustering/temi/neighbours");
     JsonNode knn = doc.at("/features/knn");
     if (neighbours.isInt() && knn.isInt() && neighbours.asInt() > knn.asInt()) {
