@@ -130,6 +130,20 @@ public final class TemiHeads {
     parameters.forEach((name, mine) -> mine.muli(momentum).addi(student.get(name).mul(1 - momentum)));
   }
 
+  /**
+   * Fills the accumulated gradients with zeros. Only these parameters are touched (DJL's
+   * collector-wide zeroing walks every array of the engine), and a fill also clears an inf.
+   */
+  public void zeroGradients() {
+    for (NDArray p : parameters.values()) {
+      if (p.hasGradient()) {
+        try (NDArray grad = p.getGradient()) {
+          grad.set(new ai.djl.ndarray.index.NDIndex("..."), 0f);
+        }
+      }
+    }
+  }
+
   public void requireGradients() {
     parameters.values().forEach(p -> p.setRequiresGradient(true));
   }

@@ -174,8 +174,8 @@ public final class TemiTrainer {
       NDArray views = x.get(manager.create(rows));
       NDArray teacherLogits = s.teacher.logits(views);
       TemiLoss.Result result;
+      s.student.zeroGradients();
       try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-        gc.zeroGradients();
         result = loss.apply(s.student.logits(views), teacherLogits, s.priors);
         gc.backward(result.headLosses().mean());
       }
