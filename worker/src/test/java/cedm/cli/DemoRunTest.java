@@ -1,0 +1,28 @@
+package cedm.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The main job, end to end: `cedm run specs/demo.yaml` on an embedded server with a worker. */
+class DemoRunTest {
+  @TempDir Path tmp;
+
+  @Test
+  void theDemoFindsCmaxAndRunsItsGrid() {
+    Cli run = Cli.run("run", Path.of("..", "specs", "demo.yaml").toString(), "--store", tmp.toString());
+    String out = run.out();
+    assertEquals(0, run.exitCode(), out + run.err());
+    assertTrue(out.contains("builtin random CNN (NOT pre-trained)"), out);
+    assertTrue(out.matches("(?s).*C_max search: C_max = \\d+.*"), out);
+    long temi = out.lines().filter(l -> l.matches("  temi-C=\\d+ +done .*")).count();
+    long kmeans = out.lines().filter(l -> l.matches("  kmeans-C=\\d+ +done .*")).count();
+    assertTrue(temi >= 2 && temi == kmeans, "every grid value with both methods:\n" + out);
+    assertTrue(out.lines().noneMatch(l -> l.matches("  \\S+ +failed .*")), out);
+    assertTrue(out.lines().anyMatch(l -> l.matches("  unconditional +done .*")), out);
+    assertTrue(out.lines().anyMatch(l -> l.matches("  ground-truth +done .*the 8 labels.*")), out);
+  }
+}
