@@ -131,8 +131,9 @@ public final class TemiHeads {
   }
 
   /**
-   * Fills the accumulated gradients with zeros. Only these parameters are touched (DJL's
-   * collector-wide zeroing walks every array of the engine), and a fill also clears an inf.
+   * Fills the accumulated gradients with zeros, ready for the next backward pass. Only these
+   * parameters are touched (DJL's collector-wide zeroing walks every array of the engine), and a
+   * fill also clears an inf. Call it with gradient recording off.
    */
   public void zeroGradients() {
     for (NDArray p : parameters.values()) {

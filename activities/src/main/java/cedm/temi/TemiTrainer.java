@@ -174,7 +174,6 @@ public final class TemiTrainer {
       NDArray views = x.get(manager.create(rows));
       NDArray teacherLogits = s.teacher.logits(views);
       TemiLoss.Result result;
-      s.student.zeroGradients();
       try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
         result = loss.apply(s.student.logits(views), teacherLogits, s.priors);
         gc.backward(result.headLosses().mean());
@@ -186,6 +185,9 @@ public final class TemiTrainer {
         double wd = TemiHeads.NOT_DECAYED.contains(name) ? 0 : spec.weightDecay();
         s.optimiser.step(name, s.student.get(name), s.student.get(name).getGradient(), lr, wd, manager);
       }
+      // After the collector closed, gradient recording is off on this thread: in-place updates
+      // of the parameters and their gradients are allowed (a fresh activity thread starts with it on).
+      s.student.zeroGradients();
       s.teacher.emaFrom(s.student, momentum);
       NDArray priors = result.priors().stopGradient().duplicate();
       NDScope.unregister(priors);
