@@ -84,7 +84,7 @@ class TemiTrainerTest {
 
   @Test
   void learnsSeparableBlobs() throws Exception {
-    TemiTrainer.Outcome out = new TemiTrainer(spec(40, 2e-2), 4, 1, Device.cpu())
+    TemiTrainer.Outcome out = new TemiTrainer(spec(60, 1e-2), 4, 1, Device.cpu())
         .train(features(), N, D, neighbours(), M, new Checkpoints(tmp.resolve("c"), 1), p -> {});
     long[] truth = new long[N];
     for (int i = 0; i < N; i++) {
