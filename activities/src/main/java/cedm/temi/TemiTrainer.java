@@ -178,6 +178,9 @@ public final class TemiTrainer {
         result = loss.apply(s.student.logits(views), teacherLogits, s.priors);
         gc.backward(result.headLosses().mean());
       }
+      // The collector restores the thread's previous mode, which on a fresh activity thread is
+      // torch's default (recording); parameter updates below are in place and must not record.
+      ai.djl.pytorch.jni.JniUtils.setGradMode(false);
       for (String name : TemiHeads.NAMES) {
         if (lastLayerFrozen && TemiHeads.LAST_LAYER.contains(name)) {
           continue;
