@@ -1,7 +1,6 @@
 package cedm.temi;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
@@ -147,9 +146,5 @@ public final class TemiHeads {
 
   public void requireGradients() {
     parameters.values().forEach(p -> p.setRequiresGradient(true));
-  }
-
-  public NDList asList() {
-    return new NDList(parameters.values());
   }
 }

@@ -11,6 +11,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import cedm.io.BadInputException;
 import cedm.io.Npy;
+import cedm.optim.AdamW;
 import cedm.spec.TemiSpec;
 import cedm.store.Checkpoints;
 import com.fasterxml.jackson.databind.JsonNode;

@@ -1,4 +1,4 @@
-package cedm.temi;
+package cedm.optim;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;

@@ -1,0 +1,30 @@
+package cedm.edm;
+
+import ai.djl.ndarray.NDArray;
+import java.util.function.Function;
+
+/**
+ * EDM's training loss (edm:training/loss.py EDMLoss): sigma = exp(P_std z + P_mean) per image,
+ * weight = (s^2+sd^2)/(s sd)^2, loss = weight (D(y + n s, s) - y)^2 per pixel. The random draws
+ * come from the caller, so a step is a pure function of its draws.
+ */
+public final class EdmLoss {
+  public static final double P_MEAN = -1.2;
+  public static final double P_STD = 1.2;
+
+  private EdmLoss() {}
+
+  /**
+   * Per-pixel weighted loss for (augmented) images {@code y} [B,C,H,W]; {@code rndNormal} [B]
+   * and {@code noise} [B,C,H,W] are standard normal draws.
+   */
+  public static NDArray perPixel(EdmPrecond precond, Function<String, NDArray> params, NDArray y, NDArray labels,
+      NDArray augmentLabels, NDArray rndNormal, NDArray noise, boolean training) {
+    NDArray sigma = rndNormal.mul(P_STD).add(P_MEAN).exp().reshape(-1, 1, 1, 1);
+    double sd = EdmPrecond.SIGMA_DATA;
+    NDArray weight = sigma.square().add(sd * sd).div(sigma.mul(sd).square());
+    NDArray n = noise.mul(sigma);
+    NDArray denoised = precond.denoise(params, y.add(n), sigma.reshape(-1), labels, augmentLabels, training);
+    return weight.mul(denoised.sub(y).square());
+  }
+}

@@ -1,0 +1,40 @@
+package cedm.edm;
+
+import ai.djl.ndarray.NDArray;
+import java.util.function.Function;
+
+/**
+ * EDM's preconditioning (edm:training/networks.py EDMPrecond):
+ * D(x, sigma) = c_skip x + c_out F(c_in x, c_noise), with c_skip = sd^2/(s^2+sd^2),
+ * c_out = s sd/sqrt(s^2+sd^2), c_in = 1/sqrt(sd^2+s^2), c_noise = ln(s)/4, in float32.
+ */
+public final class EdmPrecond {
+  public static final double SIGMA_DATA = 0.5;
+
+  private final SongUNet net;
+
+  public EdmPrecond(SongUNet net) {
+    this.net = net;
+  }
+
+  public SongUNet net() {
+    return net;
+  }
+
+  /**
+   * The denoised images for noisy {@code x} [B,C,H,W] at noise levels {@code sigma} [B];
+   * {@code labels} one-hot [B, label_dim] or null, {@code augmentLabels} [B, 9] or null.
+   */
+  public NDArray denoise(Function<String, NDArray> params, NDArray x, NDArray sigma, NDArray labels,
+      NDArray augmentLabels, boolean training) {
+    NDArray s = sigma.reshape(-1, 1, 1, 1);
+    NDArray s2 = s.square();
+    double sd2 = SIGMA_DATA * SIGMA_DATA;
+    NDArray cSkip = s2.add(sd2).getNDArrayInternal().rdiv(sd2);
+    NDArray cOut = s.mul(SIGMA_DATA).div(s2.add(sd2).sqrt());
+    NDArray cIn = s2.add(sd2).sqrt().getNDArrayInternal().rdiv(1);
+    NDArray cNoise = s.log().div(4).reshape(-1);
+    NDArray f = net.forward(params, cIn.mul(x), cNoise, labels, augmentLabels, training);
+    return cSkip.mul(x).add(cOut.mul(f));
+  }
+}

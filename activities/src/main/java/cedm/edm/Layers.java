@@ -1,0 +1,66 @@
+package cedm.edm;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.norm.Dropout;
+import ai.djl.nn.norm.LayerNorm;
+import ai.djl.nn.pooling.Pool;
+
+/** The functional layers of edm:training/networks.py, on DJL arrays in NCHW layout. */
+final class Layers {
+  private Layers() {}
+
+  /** {@code x @ w.T + b} with w [out, in]; b may be null. */
+  static NDArray linear(NDArray x, NDArray w, NDArray b) {
+    NDArray y = x.matMul(w.transpose());
+    return b == null ? y : y.add(b);
+  }
+
+  /** Same-size convolution with an odd square kernel, as EDM's Conv2d without resampling. */
+  static NDArray conv(NDArray x, NDArray w, NDArray b) {
+    long pad = w.getShape().get(3) / 2;
+    return Conv2d.conv2d(x, w, b, new Shape(1, 1), new Shape(pad, pad), new Shape(1, 1), 1).singletonOrThrow();
+  }
+
+  /** EDM's downsampling with resample_filter [1,1]: the filter outer(f,f)/4 at stride 2 is a 2x2 mean. */
+  static NDArray down(NDArray x) {
+    return Pool.avgPool2d(x, new Shape(2, 2), new Shape(2, 2), new Shape(0, 0), false, true);
+  }
+
+  /** EDM's upsampling with resample_filter [1,1]: a transposed conv with ones(2,2), i.e. nearest. */
+  static NDArray up(NDArray x) {
+    return x.repeat(2, 2).repeat(3, 2);
+  }
+
+  /**
+   * GroupNorm with min(32, C/4) groups: a layer norm over each group's (C/G, H, W) block, then the
+   * per-channel affine. DJL has no group_norm; torch's layer_norm computes the same statistics.
+   */
+  static NDArray groupNorm(NDArray x, NDArray weight, NDArray bias, double eps) {
+    Shape s = x.getShape();
+    long c = s.get(1);
+    long groups = groups(c);
+    Shape block = new Shape(c / groups, s.get(2), s.get(3));
+    NDArray grouped = x.reshape(s.get(0), groups, block.get(0), block.get(1), block.get(2));
+    NDArray normed = LayerNorm.layerNorm(grouped, block, x.getManager().ones(block), x.getManager().zeros(block),
+        (float) eps).singletonOrThrow().reshape(s);
+    return normed.mul(weight.reshape(1, c, 1, 1)).add(bias.reshape(1, c, 1, 1));
+  }
+
+  static long groups(long channels) {
+    return Math.min(32, channels / 4);
+  }
+
+  static NDArray silu(NDArray x) {
+    return x.mul(Activation.sigmoid(x));
+  }
+
+  static NDArray dropout(NDArray x, double p, boolean training) {
+    if (!training || p == 0) {
+      return x;
+    }
+    return Dropout.dropout(x, (float) p, true).singletonOrThrow();
+  }
+}

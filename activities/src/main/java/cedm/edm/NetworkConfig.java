@@ -1,0 +1,62 @@
+package cedm.edm;
+
+import cedm.spec.TrainingSpec;
+import java.util.List;
+
+/**
+ * The shape of a SongUNet (DDPM++), as edm:training/networks.py builds it: everything that decides
+ * which parameters exist and how they connect. A preset supplies the architecture; non-null spec
+ * fields override it.
+ */
+public record NetworkConfig(
+    int resolution,
+    int channels,
+    int labelDim,
+    int augmentDim,
+    int modelChannels,
+    List<Integer> channelMult,
+    int channelMultEmb,
+    int numBlocks,
+    List<Integer> attnResolutions,
+    double dropout) {
+
+  /** AugmentPipe's label width with EDM's transforms (xflip, yflip, scale, rotate, aniso, translate). */
+  public static final int AUGMENT_DIM = 9;
+
+  public NetworkConfig {
+    channelMult = List.copyOf(channelMult);
+    attnResolutions = List.copyOf(attnResolutions);
+    if (resolution % (1 << (channelMult.size() - 1)) != 0) {
+      throw new IllegalArgumentException("resolution " + resolution + " cannot be halved " + (channelMult.size() - 1)
+          + " times (channel_mult has " + channelMult.size() + " levels)");
+    }
+  }
+
+  public static NetworkConfig of(TrainingSpec spec, int resolution, int channels, int labelDim) {
+    NetworkConfig p = preset(spec.preset(), resolution, channels, labelDim, spec.augmentP() > 0 ? AUGMENT_DIM : 0);
+    return new NetworkConfig(resolution, channels, labelDim, p.augmentDim,
+        spec.modelChannels() != null ? spec.modelChannels() : p.modelChannels,
+        spec.channelMult() != null ? spec.channelMult() : p.channelMult,
+        spec.channelMultEmb() != null ? spec.channelMultEmb() : p.channelMultEmb,
+        spec.numBlocks() != null ? spec.numBlocks() : p.numBlocks,
+        spec.attnResolutions() != null ? spec.attnResolutions() : p.attnResolutions,
+        spec.dropout());
+  }
+
+  /** EDM's DDPM++ configurations (train.py --arch=ddpmpp, cifar and ffhq) and a CPU-sized one. */
+  public static NetworkConfig preset(TrainingSpec.Preset preset, int resolution, int channels, int labelDim,
+      int augmentDim) {
+    return switch (preset) {
+      case DDPMPP_CIFAR -> new NetworkConfig(resolution, channels, labelDim, augmentDim, 128, List.of(2, 2, 2), 4, 4,
+          List.of(16), 0.13);
+      case DDPMPP_FFHQ64 -> new NetworkConfig(resolution, channels, labelDim, augmentDim, 128, List.of(1, 2, 2, 2), 4, 4,
+          List.of(16), 0.05);
+      case TINY -> new NetworkConfig(resolution, channels, labelDim, augmentDim, 16, List.of(1, 2), 4, 1,
+          List.of(16), 0.13);
+    };
+  }
+
+  public int embChannels() {
+    return modelChannels * channelMultEmb;
+  }
+}

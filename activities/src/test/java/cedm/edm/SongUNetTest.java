@@ -1,0 +1,76 @@
+package cedm.edm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import cedm.io.BadInputException;
+import cedm.spec.TrainingSpec.Preset;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SongUNetTest {
+  @Test
+  void parameterCountsEqualTheReferenceNetworks() {
+    for (int c : new int[] {1, 10, 100, 500}) {
+      assertEquals(55_733_891L + 128L * c + 128, count(Preset.DDPMPP_CIFAR, 32, c, 9), "ddpmpp-cifar C=" + c);
+      assertEquals(61_805_571L + 128L * c + 128, count(Preset.DDPMPP_FFHQ64, 64, c, 9), "ddpmpp-ffhq64 C=" + c);
+    }
+    assertEquals(55_732_739L, count(Preset.DDPMPP_CIFAR, 32, 0, 0));
+  }
+
+  private static long count(Preset preset, int resolution, int labels, int augment) {
+    return new SongUNet(NetworkConfig.preset(preset, resolution, 3, labels, augment)).layout().count();
+  }
+
+  @Test
+  void fixtureWeightsGiveTheReferenceDenoiser() throws Exception {
+    try (NDManager manager = NDManager.newBaseManager()) {
+      SongUNet net = new SongUNet(EdmFixtures.CONFIG);
+      NetworkParameters params = NetworkParameters.load(net.layout(), manager, EdmFixtures.DIR.resolve("net.safetensors"));
+      Map<String, NDArray> f = EdmFixtures.read(manager, "denoise.safetensors");
+      NDArray d = new EdmPrecond(net).denoise(params, f.get("x"), f.get("sigma"), f.get("labels"),
+          f.get("augment_labels"), false);
+      double err = EdmFixtures.maxAbsDiff(d, f.get("denoised"));
+      assertTrue(err <= 1e-4, "max |D_java - D_reference| = " + err);
+      assertTrue(f.get("denoised").abs().max().getFloat() > 1, "the fixture output is not trivially small");
+    }
+  }
+
+  @Test
+  void savedWeightsLoadBackWithTheReferenceNamesAndBuffers(@TempDir Path tmp) throws Exception {
+    try (NDManager manager = NDManager.newBaseManager()) {
+      SongUNet net = new SongUNet(EdmFixtures.CONFIG);
+      NetworkParameters initial = NetworkParameters.initialise(net.layout(), manager, 7);
+      Path file = tmp.resolve("net.safetensors");
+      initial.save(file);
+      NetworkParameters loaded = NetworkParameters.load(net.layout(), manager, file);
+      for (var e : initial.values().entrySet()) {
+        assertEquals(0.0, EdmFixtures.maxAbsDiff(e.getValue(), loaded.apply(e.getKey())), e.getKey());
+      }
+      Map<String, NDArray> ours = EdmFixtures.read(manager, file.toAbsolutePath().toString());
+      Map<String, NDArray> reference = EdmFixtures.read(manager, "net.safetensors");
+      assertEquals(new TreeSet<>(reference.keySet()), new TreeSet<>(ours.keySet()));
+      assertEquals(reference.size(), ours.size(), "every reference tensor, parameters and buffers, is written");
+    }
+  }
+
+  @Test
+  void aFileForAnotherNetworkIsRejectedNamingTheTensor(@TempDir Path tmp) throws Exception {
+    try (NDManager manager = NDManager.newBaseManager()) {
+      SongUNet other = new SongUNet(new NetworkConfig(16, 3, 5, 9, 16, java.util.List.of(1, 2, 2), 4, 1,
+          java.util.List.of(8), 0.13));
+      BadInputException e = assertThrows(BadInputException.class,
+          () -> NetworkParameters.load(other.layout(), manager, EdmFixtures.DIR.resolve("net.safetensors")));
+      assertTrue(e.getMessage().contains("model.map_label.weight has shape (16, 3), expected (16, 5)"), e.getMessage());
+      Path junk = Files.writeString(tmp.resolve("junk.safetensors"), "not a tensor file");
+      assertThrows(BadInputException.class, () -> NetworkParameters.load(other.layout(), manager, junk));
+    }
+  }
+}
