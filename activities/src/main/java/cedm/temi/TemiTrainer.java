@@ -12,6 +12,7 @@ import ai.djl.training.GradientCollector;
 import cedm.io.BadInputException;
 import cedm.io.Npy;
 import cedm.optim.AdamW;
+import cedm.random.Seeds;
 import cedm.spec.TemiSpec;
 import cedm.store.Checkpoints;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -134,7 +135,7 @@ public final class TemiTrainer {
   private State fresh(NDManager manager, int d) {
     State s = new State();
     s.student = TemiHeads.initialise(manager, spec.heads(), d, spec.hiddenDim(), spec.bottleneckDim(), clusters,
-        mix(seed, -1));
+        Seeds.mix(seed, -1));
     s.teacher = s.student.copy(manager);
     s.student.requireGradients();
     s.priors = manager.full(new Shape(spec.heads(), clusters), 1f / clusters);
@@ -145,7 +146,7 @@ public final class TemiTrainer {
 
   /** The epoch's data order and each image's neighbour: a pure function of (seed, epoch). */
   private int[][] epochPairs(int epoch, int n, long[] knn, int knnWidth) {
-    SplittableRandom random = new SplittableRandom(mix(seed, epoch));
+    SplittableRandom random = new SplittableRandom(Seeds.mix(seed, epoch));
     int[] order = new int[n];
     for (int i = 0; i < n; i++) {
       order[i] = i;
@@ -229,13 +230,6 @@ public final class TemiTrainer {
       }
     }
     return best;
-  }
-
-  static long mix(long seed, long stream) {
-    long z = seed * 0x9E3779B97F4A7C15L + (stream + 7) * 0xD1B54A32D192ED03L;
-    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-    return z ^ (z >>> 31);
   }
 
   private void save(Checkpoints checkpoints, State s) throws IOException {

@@ -144,7 +144,8 @@ final class RunCommand extends Output implements Callable<Integer> {
 
   private static void printResult(PrintWriter out, SweepResult result, Connected c) {
     boolean allReused = result.stages().stream().allMatch(StageReport::reused)
-        && result.trials().stream().allMatch(t -> t.clustering() == null || t.clustering().reused());
+        && result.trials().stream().allMatch(t -> (t.clustering() == null || t.clustering().reused())
+            && (t.training() == null || t.training().reused()));
     out.println("cedm: sweep " + result.sweepId() + " finished"
         + (allReused ? "; every stage was reused from the store, nothing was recomputed" : ""));
     if (result.cmax() != null) {
@@ -162,6 +163,9 @@ final class RunCommand extends Output implements Callable<Integer> {
     for (TrialResult trial : result.trials()) {
       if (trial.clustering() != null) {
         out.println(artifactLine(c, "clustering", trial.clustering().artifactId(), trial.clustering().reused()));
+      }
+      if (trial.training() != null) {
+        out.println(artifactLine(c, "training", trial.training().artifactId(), trial.training().reused()));
       }
     }
   }

@@ -5,6 +5,7 @@ import cedm.activities.ClusteringActivitiesImpl;
 import cedm.activities.DatasetActivitiesImpl;
 import cedm.activities.FeatureActivitiesImpl;
 import cedm.activities.KnnActivitiesImpl;
+import cedm.activities.TrainingActivitiesImpl;
 import cedm.store.ArtifactStore;
 import cedm.workflow.CmaxSearchWorkflowImpl;
 import cedm.workflow.SweepWorkflowImpl;
@@ -45,7 +46,7 @@ public final class CedmWorker implements AutoCloseable {
           .setMaxConcurrentActivityExecutionSize(1)
           .build());
       gpu.registerActivitiesImplementations(new FeatureActivitiesImpl(store, device),
-          new ClusteringActivitiesImpl(store, device));
+          new ClusteringActivitiesImpl(store, device), new TrainingActivitiesImpl(store, device));
       factories.add(factory);
     }
   }

@@ -23,6 +23,9 @@ class DemoRunTest {
     assertTrue(temi >= 2 && temi == kmeans, "every grid value with both methods:\n" + out);
     assertTrue(out.lines().noneMatch(l -> l.matches("  \\S+ +failed .*")), out);
     assertTrue(out.lines().anyMatch(l -> l.matches("  unconditional +done .*")), out);
-    assertTrue(out.lines().anyMatch(l -> l.matches("  ground-truth +done .*the 8 labels.*")), out);
+    assertTrue(out.lines().anyMatch(l -> l.matches("  ground-truth +done .*EDM ground-truth: 8 labels.*")), out);
+    assertTrue(out.lines().anyMatch(l -> l.matches("  unconditional +done .*EDM unconditional: 0 labels.*")), out);
+    assertEquals(temi + kmeans + 2, out.lines().filter(l -> l.matches("  \\S+ +done .*EDM .*3\\.0 kimg in 94 steps.*")).count(),
+        "every trial trains a tiny model for the spec's 3 kimg:\n" + out);
   }
 }

@@ -12,14 +12,19 @@ import cedm.activity.FeaturesRequest;
 import cedm.activity.KnnActivities;
 import cedm.activity.KnnArtifact;
 import cedm.activity.KnnRequest;
+import cedm.activity.TrainingActivities;
+import cedm.activity.TrainingArtifact;
+import cedm.activity.TrainingRequest;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.ToDoubleFunction;
 
-/** Every stage faked: clustering at C reports the utilisation the test gives for C. */
-final class FakeStages implements DatasetActivities, FeatureActivities, KnnActivities, ClusteringActivities {
+/** Every stage faked: clustering at C reports the utilisation the test gives for C; training records its request. */
+final class FakeStages implements DatasetActivities, FeatureActivities, KnnActivities, ClusteringActivities,
+    TrainingActivities {
   final List<String> clustered = new CopyOnWriteArrayList<>();
+  final List<TrainingRequest> trained = new CopyOnWriteArrayList<>();
   private final ToDoubleFunction<Integer> utilisation;
   volatile long clusteringMillis;
   volatile String failFor;
@@ -66,5 +71,11 @@ final class FakeStages implements DatasetActivities, FeatureActivities, KnnActiv
     int used = (int) Math.round(r * request.clusters());
     return new ClusteringArtifact("clu-" + id, false, request.method(), request.clusters(), used, r, 0.1, List.of(1.0),
         0, 1.0, null);
+  }
+
+  @Override
+  public TrainingArtifact train(TrainingRequest request) {
+    trained.add(request);
+    return new TrainingArtifact("edm-" + request.trial(), false, request.trial(), 3, 1000, 1, 10, 0.5, 0);
   }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import cedm.activity.TrainingRequest;
 import cedm.spec.ExperimentSpec;
 import cedm.spec.LoadedSpec;
 import cedm.spec.SpecLoader;
@@ -78,6 +79,15 @@ class SweepGridTest {
     assertEquals(7, r.trials().stream().filter(t -> t.state() == TrialState.DONE).count());
     assertEquals(8, trials.get("ground-truth").point().clusters(), "the dataset's classes");
     assertTrue(trials.get("temi-C=15").note().endsWith(TrialWorkflowImpl.NOT_YET));
+    Map<String, TrainingRequest> trained = stages.trained.stream()
+        .collect(Collectors.toMap(TrainingRequest::trial, t -> t));
+    assertEquals(7, trained.size(), "every trial but the failed one trains a model");
+    assertEquals(TrainingRequest.Conditioning.CLUSTERS, trained.get("temi-C=15").conditioning());
+    assertEquals("clu-temi-C=15", trained.get("temi-C=15").clusteringId());
+    assertEquals("data1", trained.get("temi-C=15").datasetId());
+    assertEquals(TrainingRequest.Conditioning.UNCONDITIONAL, trained.get("unconditional").conditioning());
+    assertEquals(TrainingRequest.Conditioning.DATASET_LABELS, trained.get("ground-truth").conditioning());
+    assertEquals("edm-temi-C=15", trials.get("temi-C=15").training().artifactId());
   }
 
   @Test

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import cedm.activity.DatasetActivities;
 import cedm.activity.DatasetArtifact;
 import cedm.activity.ClusteringActivities;
+import cedm.activity.TrainingActivities;
+import cedm.activity.TrainingArtifact;
 import cedm.activity.ClusteringArtifact;
 import cedm.activity.Failures;
 import cedm.activity.FeatureActivities;
@@ -58,11 +60,14 @@ class SweepWorkflowTest {
       false, request.method(), request.clusters(), request.clusters(), request.clusters() <= 16 ? 1.0 : 0.5, 0, List.of(),
       -1, 0, null);
 
+  private static final TrainingActivities TRAINING = request -> new TrainingArtifact("edm-" + request.trial(), false,
+      request.trial(), 0, 1, 1, 1, 1, 0);
+
   private SweepWorkflow start(DatasetActivities datasets) {
     Worker cpu = env.newWorker(spec.spec().runtime().cpuQueue());
     cpu.registerWorkflowImplementationTypes(SweepWorkflowImpl.class, CmaxSearchWorkflowImpl.class, TrialWorkflowImpl.class);
     cpu.registerActivitiesImplementations(datasets, KNN);
-    env.newWorker(spec.spec().runtime().gpuQueue()).registerActivitiesImplementations(FEATURES, CLUSTERING);
+    env.newWorker(spec.spec().runtime().gpuQueue()).registerActivitiesImplementations(FEATURES, CLUSTERING, TRAINING);
     env.start();
     return env.getWorkflowClient().newWorkflowStub(SweepWorkflow.class,
         WorkflowOptions.newBuilder().setWorkflowId(spec.sweepId()).setTaskQueue(spec.spec().runtime().cpuQueue()).build());

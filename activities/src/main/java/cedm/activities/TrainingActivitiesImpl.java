@@ -1,0 +1,152 @@
+package cedm.activities;
+
+import ai.djl.Device;
+import cedm.activity.StageProgress;
+import cedm.activity.TrainingActivities;
+import cedm.activity.TrainingArtifact;
+import cedm.activity.TrainingRequest;
+import cedm.activity.TrainingRequest.Conditioning;
+import cedm.data.DatasetImporter;
+import cedm.edm.EdmTrainer;
+import cedm.edm.NetworkConfig;
+import cedm.edm.TrainingData;
+import cedm.io.BadInputException;
+import cedm.io.Npy;
+import cedm.store.Artifact;
+import cedm.store.ArtifactStore;
+import cedm.store.Checkpoints;
+import cedm.store.StageKey;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+
+/** EDM training of one grid point on this worker's device, resumable from its checkpoints. */
+public final class TrainingActivitiesImpl implements TrainingActivities {
+  static final String STAGE = "training";
+  static final int VERSION = 1;
+  /** The EMA weights, safetensors with NVlabs/edm's EDMPrecond parameter names. */
+  public static final String EMA = "ema.safetensors";
+  /** The network's configuration, to rebuild it for sampling or in NVlabs/edm. */
+  public static final String NETWORK = "network.json";
+  /** Training images per class id 0..(labelDim-1): q(c) for the sampler. */
+  public static final String CLASS_COUNTS = "class_counts.npy";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final ArtifactStore store;
+  private final Device device;
+
+  public TrainingActivitiesImpl(ArtifactStore store, Device device) {
+    this.store = store;
+    this.device = device;
+  }
+
+  @Override
+  public TrainingArtifact train(TrainingRequest request) {
+    return StageRun.of(STAGE).run(() -> {
+      Artifact dataset = Inputs.require(store, DatasetActivitiesImpl.STAGE, DatasetActivitiesImpl.VERSION,
+          request.datasetId());
+      Artifact clustering = request.conditioning() == Conditioning.CLUSTERS
+          ? Inputs.require(store, ClusteringActivitiesImpl.STAGE, ClusteringActivitiesImpl.VERSION, request.clusteringId())
+          : null;
+      List<String> inputs = new ArrayList<>(List.of(request.datasetId()));
+      if (clustering != null) {
+        inputs.add(request.clusteringId());
+      }
+      StageKey key = StageKey.of(STAGE, VERSION, section(request), inputs);
+      ArtifactStore.Obtained obtained = store.obtain(key, dir -> produce(request, key, dataset, clustering, dir),
+          StageRun::heartbeatWaiting);
+      JsonNode m = obtained.artifact().manifest().meta();
+      return new TrainingArtifact(key.id(), obtained.reused(), request.trial(), m.get("labelDim").asInt(),
+          m.get("parameters").asLong(), m.get("kimg").asDouble(), m.get("steps").asLong(), m.get("loss").asDouble(),
+          m.get("resumedAtKimg").asDouble());
+    });
+  }
+
+  private static JsonNode section(TrainingRequest r) {
+    ObjectNode section = JSON.createObjectNode();
+    section.put("conditioning", r.conditioning().name());
+    section.put("seed", r.seed());
+    section.set("params", JSON.valueToTree(r.training()));
+    return section;
+  }
+
+  private JsonNode produce(TrainingRequest request, StageKey key, Artifact dataset, Artifact clustering, Path dir)
+      throws Exception {
+    Path imagesFile = dataset.file(DatasetImporter.IMAGES);
+    long[] shape = Npy.readHeader(imagesFile).shape();
+    if (shape.length != 4) {
+      throw new BadInputException(imagesFile + ": expected images of shape (N, H, W, C), found " + shape.length + " dims");
+    }
+    int n = (int) shape[0];
+    Labels labels = switch (request.conditioning()) {
+      case UNCONDITIONAL -> Labels.NONE;
+      case DATASET_LABELS -> {
+        if (!dataset.has(DatasetImporter.LABELS)) {
+          throw new BadInputException("the ground-truth baseline needs labels, and dataset " + request.datasetId()
+              + " has none; set grid.ground_truth: false");
+        }
+        yield Labels.remap(Npy.readLongs(dataset.file(DatasetImporter.LABELS)));
+      }
+      case CLUSTERS -> Labels.remap(Npy.readLongs(clustering.file(ClusteringActivitiesImpl.ASSIGNMENTS)));
+    };
+    if (labels.ids() != null && labels.ids().length != n) {
+      throw new IllegalStateException(labels.ids().length + " labels for " + n + " images in " + imagesFile);
+    }
+    TrainingData data = new TrainingData(Npy.readBytes(imagesFile), n, (int) shape[1], (int) shape[2], (int) shape[3],
+        labels.ids(), labels.dim());
+    NetworkConfig config = NetworkConfig.of(request.training(), data.height(), data.channels(), labels.dim());
+    if (data.height() != data.width()) {
+      throw new BadInputException("EDM trains on square images; dataset " + request.datasetId() + " is "
+          + data.height() + "x" + data.width());
+    }
+    TrainingMetrics metrics = new TrainingMetrics(request.trial());
+    Checkpoints checkpoints = new Checkpoints(store.workDir(key).resolve("checkpoints"),
+        request.training().keepCheckpoints());
+    EdmTrainer.Outcome outcome = new EdmTrainer(request.training(), config, request.seed(), device).train(data,
+        checkpoints, dir.resolve(EMA), p -> {
+          metrics.tick(p.kimg(), p.loss(), p.imagesPerSecond(), p.checkpointNimg() / 1000.0);
+          StageRun.heartbeat(new StageProgress("EDM " + request.trial(), Math.round(p.kimg()),
+              Math.round(p.totalKimg()), "kimg"));
+        }, 0);
+    if (outcome.resumedAtNimg() > 0) {
+      metrics.resumed();
+    }
+    JSON.writerWithDefaultPrettyPrinter().writeValue(dir.resolve(NETWORK).toFile(), config);
+    Npy.write(dir.resolve(CLASS_COUNTS), labels.counts(), labels.counts().length);
+    ObjectNode meta = JSON.createObjectNode();
+    meta.put("labelDim", labels.dim());
+    meta.put("parameters", outcome.parameters());
+    meta.put("kimg", outcome.nimg() / 1000.0);
+    meta.put("steps", outcome.steps());
+    meta.put("loss", outcome.loss());
+    meta.put("resumedAtKimg", outcome.resumedAtNimg() / 1000.0);
+    return meta;
+  }
+
+  /** Class ids remapped to 0..(used-1) in the order of the raw ids (C-EDM's torch.unique return_inverse). */
+  record Labels(int[] ids, int dim, long[] counts) {
+    static final Labels NONE = new Labels(null, 0, new long[] {});
+
+    static Labels remap(long[] raw) {
+      TreeMap<Long, Integer> index = new TreeMap<>();
+      for (long r : raw) {
+        index.putIfAbsent(r, 0);
+      }
+      int next = 0;
+      for (var e : index.entrySet()) {
+        e.setValue(next++);
+      }
+      int[] ids = new int[raw.length];
+      long[] counts = new long[index.size()];
+      for (int i = 0; i < raw.length; i++) {
+        ids[i] = index.get(raw[i]);
+        counts[ids[i]]++;
+      }
+      return new Labels(ids, index.size(), counts);
+    }
+  }
+}
