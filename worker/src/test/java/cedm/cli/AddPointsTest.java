@@ -29,6 +29,7 @@ class AddPointsTest {
         clustering: {temi: {neighbours: 10}}
         search: {enabled: false}
         grid: {points: [3], methods: [kmeans], unconditional: false}
+        training: {preset: tiny, duration_mimg: 0.0002, batch_size: 16, checkpoint_kimg: 0.1, tick_kimg: 0.1}
         evaluation: {feature_network: builtin}
         """);
     String store = tmp.resolve("store").toString();

@@ -61,6 +61,7 @@ class CliTest {
         grid:
           points: [4]
           methods: [kmeans]
+        training: {preset: tiny, duration_mimg: 0.0002, batch_size: 16, checkpoint_kimg: 0.1, tick_kimg: 0.1}
         evaluation:
           feature_network: builtin
         """);

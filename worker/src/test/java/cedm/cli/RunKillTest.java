@@ -28,6 +28,7 @@ class RunKillTest {
         clustering: {temi: {neighbours: 10}}
         search: {enabled: false}
         grid: {points: [4], methods: [kmeans], unconditional: false}
+        training: {preset: tiny, duration_mimg: 0.0002, batch_size: 16, checkpoint_kimg: 0.1, tick_kimg: 0.1}
         evaluation: {feature_network: builtin}
         """);
     String store = tmp.resolve("store").toString();

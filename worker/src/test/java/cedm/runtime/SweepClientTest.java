@@ -30,6 +30,7 @@ class SweepClientTest {
         clustering: {temi: {neighbours: 10}}
         search: {enabled: false}
         grid: {points: [3], methods: [kmeans]}
+        training: {preset: tiny, duration_mimg: 0.0002, batch_size: 16, checkpoint_kimg: 0.1, tick_kimg: 0.1}
         evaluation: {feature_network: builtin}
         """, tmp);
     ArtifactStore store = new ArtifactStore(tmp.resolve("store"));
