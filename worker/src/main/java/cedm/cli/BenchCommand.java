@@ -1,6 +1,8 @@
 package cedm.cli;
 
 import cedm.bench.Benchmarks;
+import cedm.bench.EdmBenchmarks;
+import cedm.spec.TrainingSpec;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,8 +11,8 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "bench", description = "Measure this machine: matmul throughput, feature extraction and kNN speed. "
-    + "Prints figures; nothing passes or fails.")
+@Command(name = "bench", description = "Measure this machine: matmul throughput, feature extraction, kNN, TEMI and "
+    + "EDM speed. Prints figures; nothing passes or fails.")
 final class BenchCommand extends Output implements Callable<Integer> {
   @Option(names = "--torchscript", paramLabel = "FILE",
       defaultValue = "activities/src/test/resources/fixtures/features/tiny_vit.pt",
@@ -26,7 +28,7 @@ final class BenchCommand extends Output implements Callable<Integer> {
   @Option(names = "--knn-m", defaultValue = "50", description = "Neighbours (default ${DEFAULT-VALUE}).")
   int knnM;
 
-  @Option(names = "--only", paramLabel = "PART", description = "Run one part: features, knn or temi (default: all).")
+  @Option(names = "--only", paramLabel = "PART", description = "Run one part: features, knn, temi or edm (default: all).")
   String only;
 
   @Override
@@ -42,7 +44,26 @@ final class BenchCommand extends Output implements Callable<Integer> {
       double seconds = Benchmarks.temiEpochSeconds(50000, 768, 100, 16, 1024);
       line(out, "TEMI epoch N=50000 D=768 C=100 H=16 batch 1024", "%.1f s (%.3f s/step)", seconds, seconds / 48);
     }
+    if (only == null || only.equals("edm")) {
+      edm(out);
+    }
     return 0;
+  }
+
+  private void edm(PrintWriter out) throws Exception {
+    for (TrainingSpec.Preset preset : new TrainingSpec.Preset[] {TrainingSpec.Preset.TINY, TrainingSpec.Preset.DDPMPP_CIFAR}) {
+      EdmBenchmarks.StepTiming t = EdmBenchmarks.training(preset, 32, 10, 64, preset == TrainingSpec.Preset.TINY ? 8 : 3);
+      line(out, "EDM training " + id(preset) + " 32px batch 64 (" + String.format(Locale.ROOT, "%,d", t.parameters())
+          + " params)", "%.2f s/step, %.1f images/s", t.secondsPerStep(), t.imagesPerSecond());
+    }
+    line(out, "EDM sampling tiny 32px, 18 Heun steps, batch 64", "%.1f images/s",
+        EdmBenchmarks.samplingImagesPerSecond(TrainingSpec.Preset.TINY, 32, 10, 64, 18));
+    line(out, "EDM sampling ddpmpp-cifar 32px, 18 Heun steps, batch 16", "%.2f images/s",
+        EdmBenchmarks.samplingImagesPerSecond(TrainingSpec.Preset.DDPMPP_CIFAR, 32, 10, 16, 18));
+  }
+
+  private static String id(TrainingSpec.Preset preset) {
+    return preset.name().toLowerCase(Locale.ROOT).replace('_', '-');
   }
 
   private void features(PrintWriter out) throws Exception {
