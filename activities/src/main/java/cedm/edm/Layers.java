@@ -14,8 +14,23 @@ final class Layers {
 
   /** {@code x @ w.T + b} with w [out, in]; b may be null. */
   static NDArray linear(NDArray x, NDArray w, NDArray b) {
-    NDArray y = x.matMul(w.transpose());
-    return b == null ? y : y.add(b);
+    try (NDArray wt = w.transpose()) {
+      NDArray y = x.matMul(wt);
+      return b == null ? y : then(y, y.add(b));
+    }
+  }
+
+  /**
+   * Returns {@code updated} and releases {@code old}, an intermediate nothing else holds. DJL keeps
+   * every array of a step's scope alive until the step ends, so a forward pass that does not
+   * release its intermediates holds all of them through backward (PyTorch frees them as Python
+   * drops them). Autograd keeps what it needs regardless of the handle.
+   */
+  static NDArray then(NDArray old, NDArray updated) {
+    if (old != updated) {
+      old.close();
+    }
+    return updated;
   }
 
   /** Same-size convolution with an odd square kernel, as EDM's Conv2d without resampling. */
@@ -31,7 +46,9 @@ final class Layers {
 
   /** EDM's upsampling with resample_filter [1,1]: a transposed conv with ones(2,2), i.e. nearest. */
   static NDArray up(NDArray x) {
-    return x.repeat(2, 2).repeat(3, 2);
+    try (NDArray rows = x.repeat(2, 2)) {
+      return rows.repeat(3, 2);
+    }
   }
 
   /**
@@ -43,10 +60,16 @@ final class Layers {
     long c = s.get(1);
     long groups = groups(c);
     Shape block = new Shape(c / groups, s.get(2), s.get(3));
-    NDArray grouped = x.reshape(s.get(0), groups, block.get(0), block.get(1), block.get(2));
-    NDArray normed = LayerNorm.layerNorm(grouped, block, x.getManager().ones(block), x.getManager().zeros(block),
-        (float) eps).singletonOrThrow().reshape(s);
-    return normed.mul(weight.reshape(1, c, 1, 1)).add(bias.reshape(1, c, 1, 1));
+    try (NDArray grouped = x.reshape(s.get(0), groups, block.get(0), block.get(1), block.get(2));
+        NDArray ones = x.getManager().ones(block);
+        NDArray zeros = x.getManager().zeros(block);
+        NDArray w = weight.reshape(1, c, 1, 1);
+        NDArray b = bias.reshape(1, c, 1, 1)) {
+      NDArray normed = LayerNorm.layerNorm(grouped, block, ones, zeros, (float) eps).singletonOrThrow();
+      normed = then(normed, normed.reshape(s));
+      normed = then(normed, normed.mul(w));
+      return then(normed, normed.add(b));
+    }
   }
 
   static long groups(long channels) {
@@ -54,7 +77,9 @@ final class Layers {
   }
 
   static NDArray silu(NDArray x) {
-    return x.mul(Activation.sigmoid(x));
+    try (NDArray sigmoid = Activation.sigmoid(x)) {
+      return x.mul(sigmoid);
+    }
   }
 
   static NDArray dropout(NDArray x, double p, boolean training) {

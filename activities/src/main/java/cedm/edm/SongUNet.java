@@ -169,18 +169,35 @@ public final class SongUNet {
     }
     NDArray tmp = null;
     NDArray out = null;
+    boolean owned = false;
     for (Module m : decoder) {
       if (m instanceof Block b) {
+        NDArray in = x;
         if (x.getShape().get(1) != b.in()) {
-          x = NDArrays.concat(new NDList(x, skips.pop()), 1);
+          NDArray skip = skips.pop();
+          in = NDArrays.concat(new NDList(x, skip), 1);
+          skip.close();
+          if (owned) {
+            x.close();
+          }
+          owned = true;
         }
-        x = block(p, b, x, emb, training);
+        x = block(p, b, in, emb, training);
+        if (owned) {
+          in.close();
+        }
+        owned = true;
       } else if (m instanceof AuxNorm n) {
         tmp = Layers.groupNorm(x, p.apply(PREFIX + n.name() + ".weight"), p.apply(PREFIX + n.name() + ".bias"), EPS);
+        if (owned) {
+          x.close();
+        }
       } else {
-        out = conv(p, ((AuxConv) m).name(), Layers.silu(tmp));
+        tmp = Layers.then(tmp, Layers.silu(tmp));
+        out = Layers.then(tmp, conv(p, ((AuxConv) m).name(), tmp));
       }
     }
+    skips.forEach(NDArray::close);
     return out;
   }
 
@@ -209,18 +226,37 @@ public final class SongUNet {
     return b.up() ? Layers.up(x) : b.down() ? Layers.down(x) : x;
   }
 
+  /** One UNetBlock; {@code x} stays the caller's, every intermediate is released. */
   private NDArray block(Function<String, NDArray> p, Block b, NDArray x, NDArray emb, boolean training) {
     String n = b.name();
-    NDArray orig = x;
-    x = conv(p, n + ".conv0", resample(b, Layers.silu(norm(p, n + ".norm0", x))));
-    NDArray params = Layers.linear(emb, p.apply(PREFIX + n + ".affine.weight"), p.apply(PREFIX + n + ".affine.bias"));
-    x = Layers.silu(norm(p, n + ".norm1", x.add(params.reshape(params.getShape().get(0), b.out(), 1, 1))));
-    x = conv(p, n + ".conv1", Layers.dropout(x, config.dropout(), training));
-    x = x.add(b.skip() ? conv(p, n + ".skip", resample(b, orig)) : orig).mul(SKIP_SCALE);
-    if (b.attention()) {
-      x = attention(p, n, x);
+    NDArray h = norm(p, n + ".norm0", x);
+    h = Layers.then(h, Layers.silu(h));
+    h = Layers.then(h, resample(b, h));
+    h = Layers.then(h, conv(p, n + ".conv0", h));
+    try (NDArray params = Layers.linear(emb, p.apply(PREFIX + n + ".affine.weight"), p.apply(PREFIX + n + ".affine.bias"));
+        NDArray shift = params.reshape(params.getShape().get(0), b.out(), 1, 1)) {
+      h = Layers.then(h, h.add(shift));
     }
-    return x;
+    h = Layers.then(h, norm(p, n + ".norm1", h));
+    h = Layers.then(h, Layers.silu(h));
+    h = Layers.then(h, Layers.dropout(h, config.dropout(), training));
+    h = Layers.then(h, conv(p, n + ".conv1", h));
+    if (b.skip()) {
+      NDArray resampled = resample(b, x);
+      try (NDArray skip = conv(p, n + ".skip", resampled)) {
+        h = Layers.then(h, h.add(skip));
+      }
+      if (resampled != x) {
+        resampled.close();
+      }
+    } else {
+      h = Layers.then(h, h.add(x));
+    }
+    h = Layers.then(h, h.mul(SKIP_SCALE));
+    if (b.attention()) {
+      h = Layers.then(h, attention(p, n, h));
+    }
+    return h;
   }
 
   /** Single-head self-attention; the fused qkv channels are interleaved (channel c*3+j), as reshape(B,C,3,HW) reads them. */
@@ -229,12 +265,26 @@ public final class SongUNet {
     long batch = s.get(0);
     long c = s.get(1);
     long hw = s.get(2) * s.get(3);
-    NDArray qkv = conv(p, n + ".qkv", norm(p, n + ".norm2", x)).reshape(batch, c, 3, hw);
-    NDArray q = qkv.get(":, :, 0, :");
-    NDArray k = qkv.get(":, :, 1, :").div(Math.sqrt(c));
-    NDArray v = qkv.get(":, :, 2, :");
-    NDArray w = q.transpose(0, 2, 1).matMul(k).softmax(2);
-    NDArray a = v.matMul(w.transpose(0, 2, 1));
-    return conv(p, n + ".proj", a.reshape(s)).add(x).mul(SKIP_SCALE);
+    NDArray qkv = norm(p, n + ".norm2", x);
+    qkv = Layers.then(qkv, conv(p, n + ".qkv", qkv));
+    qkv = Layers.then(qkv, qkv.reshape(batch, c, 3, hw));
+    NDArray a;
+    try (NDArray q = qkv.get(":, :, 0, :");
+        NDArray qt = q.transpose(0, 2, 1);
+        NDArray kRaw = qkv.get(":, :, 1, :");
+        NDArray k = kRaw.div(Math.sqrt(c));
+        NDArray v = qkv.get(":, :, 2, :")) {
+      NDArray w = qt.matMul(k);
+      w = Layers.then(w, w.softmax(2));
+      try (NDArray wt = w.transpose(0, 2, 1)) {
+        a = v.matMul(wt);
+      }
+      w.close();
+    }
+    qkv.close();
+    a = Layers.then(a, a.reshape(s));
+    a = Layers.then(a, conv(p, n + ".proj", a));
+    a = Layers.then(a, a.add(x));
+    return Layers.then(a, a.mul(SKIP_SCALE));
   }
 }
