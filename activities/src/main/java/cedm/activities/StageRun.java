@@ -4,6 +4,7 @@ import cedm.activity.Failures;
 import cedm.activity.StageProgress;
 import cedm.io.BadInputException;
 import io.temporal.activity.Activity;
+import io.temporal.client.ActivityCanceledException;
 import io.temporal.failure.ApplicationFailure;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
@@ -32,6 +33,9 @@ final class StageRun {
     } catch (BadInputException e) {
       log.error("stage {}: {}", stage, e.getMessage());
       throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), Failures.INVALID_INPUT);
+    } catch (ActivityCanceledException e) {
+      log.info("stage {} cancelled; what it persisted (checkpoints, finished chunks) is kept", stage);
+      throw e;
     } catch (RuntimeException e) {
       log.warn("stage {} failed, Temporal will retry it: {}", stage, e.toString());
       throw e;

@@ -22,6 +22,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.TreeMap;
 
 /** EDM training of one grid point on this worker's device, resumable from its checkpoints. */
@@ -99,6 +100,7 @@ public final class TrainingActivitiesImpl implements TrainingActivities {
     TrainingData data = new TrainingData(Npy.readBytes(imagesFile), n, (int) shape[1], (int) shape[2], (int) shape[3],
         labels.ids(), labels.dim());
     NetworkConfig config = NetworkConfig.of(request.training(), data.height(), data.channels(), labels.dim());
+    config.check();
     if (data.height() != data.width()) {
       throw new BadInputException("EDM trains on square images; dataset " + request.datasetId() + " is "
           + data.height() + "x" + data.width());
@@ -106,11 +108,24 @@ public final class TrainingActivitiesImpl implements TrainingActivities {
     TrainingMetrics metrics = new TrainingMetrics(request.trial());
     Checkpoints checkpoints = new Checkpoints(store.workDir(key).resolve("checkpoints"),
         request.training().keepCheckpoints());
+    String label = "EDM " + request.trial();
+    StageProgress[] last = {new StageProgress(label, 0, Math.round(request.training().durationMimg() * 1000), "kimg")};
     EdmTrainer.Outcome outcome = new EdmTrainer(request.training(), config, request.seed(), device).train(data,
-        checkpoints, dir.resolve(EMA), p -> {
-          metrics.tick(p.kimg(), p.loss(), p.imagesPerSecond(), p.checkpointNimg() / 1000.0);
-          StageRun.heartbeat(new StageProgress("EDM " + request.trial(), Math.round(p.kimg()),
-              Math.round(p.totalKimg()), "kimg"));
+        checkpoints, dir.resolve(EMA), new EdmTrainer.Listener() {
+          @Override
+          public void tick(EdmTrainer.Progress p) {
+            metrics.tick(p.kimg(), p.loss(), p.imagesPerSecond(), p.checkpointNimg() / 1000.0);
+            last[0] = new StageProgress(label, Math.round(p.kimg()), Math.round(p.totalKimg()), "kimg",
+                String.format(Locale.ROOT, "loss %.4f, %.1f images/s, checkpoint at %.1f kimg", p.loss(),
+                    p.imagesPerSecond(), p.checkpointNimg() / 1000.0));
+            StageRun.heartbeat(last[0]);
+          }
+
+          /** Temporal throttles heartbeats; each one is also where a cancellation arrives. */
+          @Override
+          public void step(long nimg) {
+            StageRun.heartbeat(last[0]);
+          }
         }, 0);
     if (outcome.resumedAtNimg() > 0) {
       metrics.resumed();

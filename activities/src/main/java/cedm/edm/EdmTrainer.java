@@ -29,7 +29,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,6 +47,14 @@ public final class EdmTrainer {
 
   /** Progress at a tick: kimg done of total, mean per-pixel loss over the tick, throughput. */
   public record Progress(double kimg, double totalKimg, double loss, double imagesPerSecond, long checkpointNimg) {}
+
+  /** Told of every tick's progress and of every step (to stay visibly alive, and to be cancelled). */
+  @FunctionalInterface
+  public interface Listener {
+    void tick(Progress progress);
+
+    default void step(long nimg) {}
+  }
 
   /** The finished run; {@code resumedAtNimg} is 0 for a fresh start. */
   public record Outcome(long nimg, long steps, double loss, long resumedAtNimg, long parameters) {}
@@ -79,7 +86,7 @@ public final class EdmTrainer {
    * weights to {@code emaOut}. {@code stopAtNimg} (if positive) stops there without a checkpoint,
    * as a killed worker would (tests).
    */
-  public Outcome train(TrainingData data, Checkpoints checkpoints, Path emaOut, Consumer<Progress> progress,
+  public Outcome train(TrainingData data, Checkpoints checkpoints, Path emaOut, Listener listener,
       long stopAtNimg) throws IOException {
     SongUNet net = new SongUNet(config);
     EdmPrecond precond = new EdmPrecond(net);
@@ -115,6 +122,7 @@ public final class EdmTrainer {
         long before = s.nimg;
         s.nimg += batch;
         s.step++;
+        listener.step(s.nimg);
         tickLoss += loss;
         tickSteps++;
         tickImages += batch;
@@ -126,7 +134,7 @@ public final class EdmTrainer {
         }
         if (before / tickEvery != s.nimg / tickEvery || done) {
           double seconds = (System.nanoTime() - tickStart) / 1e9;
-          progress.accept(new Progress(s.nimg / 1000.0, total / 1000.0, tickLoss / tickSteps, tickImages / seconds,
+          listener.tick(new Progress(s.nimg / 1000.0, total / 1000.0, tickLoss / tickSteps, tickImages / seconds,
               lastCheckpoint));
           tickLoss = 0;
           tickSteps = 0;

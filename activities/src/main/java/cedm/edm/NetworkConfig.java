@@ -1,5 +1,6 @@
 package cedm.edm;
 
+import cedm.io.BadInputException;
 import cedm.spec.TrainingSpec;
 import java.util.List;
 
@@ -26,9 +27,27 @@ public record NetworkConfig(
   public NetworkConfig {
     channelMult = List.copyOf(channelMult);
     attnResolutions = List.copyOf(attnResolutions);
-    if (resolution % (1 << (channelMult.size() - 1)) != 0) {
-      throw new IllegalArgumentException("resolution " + resolution + " cannot be halved " + (channelMult.size() - 1)
-          + " times (channel_mult has " + channelMult.size() + " levels)");
+  }
+
+  /**
+   * The architecture problems the reference would only hit inside torch, as a user error naming
+   * the spec field: every level must halve the resolution exactly, and every channel count must
+   * split into its GroupNorm groups (min(32, channels/4)).
+   */
+  public void check() throws BadInputException {
+    int levels = channelMult.size();
+    if (resolution % (1 << (levels - 1)) != 0) {
+      throw new BadInputException("training.channel_mult: " + levels + " levels halve the resolution " + (levels - 1)
+          + " times, which " + resolution + "x" + resolution + " images do not allow; use fewer levels");
+    }
+    for (int mult : channelMult) {
+      int c = modelChannels * mult;
+      long groups = Layers.groups(c);
+      if (groups < 1 || c % groups != 0) {
+        throw new BadInputException("training.model_channels x channel_mult gives " + c + " channels, which do not "
+            + "split into GroupNorm's min(32, channels/4) = " + groups + " groups; use a multiple of 4 such as "
+            + (c / 4 + 1) * 4);
+      }
     }
   }
 

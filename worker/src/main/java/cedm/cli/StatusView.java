@@ -104,6 +104,6 @@ final class StatusView {
     double fraction = p.total() <= 0 ? 0 : Math.min(1, (double) p.done() / p.total());
     int filled = (int) Math.round(fraction * BAR);
     return "[" + "#".repeat(filled) + "-".repeat(BAR - filled) + "] "
-        + p.done() + "/" + p.total() + " " + p.unit();
+        + p.done() + "/" + p.total() + " " + p.unit() + (p.detail() == null ? "" : ", " + p.detail());
   }
 }

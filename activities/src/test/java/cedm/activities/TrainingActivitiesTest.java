@@ -1,0 +1,97 @@
+package cedm.activities;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+import cedm.activity.DatasetArtifact;
+import cedm.activity.DatasetRequest;
+import cedm.activity.StageProgress;
+import cedm.activity.TrainingActivities;
+import cedm.activity.TrainingArtifact;
+import cedm.activity.TrainingRequest;
+import cedm.activity.TrainingRequest.Conditioning;
+import cedm.edm.NetworkConfig;
+import cedm.io.BadInputException;
+import cedm.spec.ExperimentSpec;
+import cedm.spec.SpecLoader;
+import cedm.store.ArtifactStore;
+import io.temporal.activity.ActivityOptions;
+import io.temporal.failure.CanceledFailure;
+import io.temporal.testing.TestActivityEnvironment;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The training activity under Temporal: it heartbeats, stops when cancelled, and resumes on the next attempt. */
+class TrainingActivitiesTest {
+  @TempDir Path tmp;
+
+  @Test
+  void aCancelledTrainingStopsAndTheNextAttemptResumesFromItsCheckpoint() throws Exception {
+    ExperimentSpec spec = SpecLoader.parse("t.yaml", """
+        name: t
+        dataset: {kind: shapes, count: 48, resolution: 16, groups: 3}
+        features: {extractor: builtin}
+        training: {preset: tiny, duration_mimg: 0.0008, batch_size: 16, checkpoint_kimg: 0.032, tick_kimg: 0.032}
+        evaluation: {feature_network: builtin}
+        """, tmp).spec();
+    ArtifactStore store = new ArtifactStore(tmp.resolve("store"));
+    DatasetArtifact dataset = new DatasetActivitiesImpl(store).importDataset(new DatasetRequest(spec.dataset(), 0));
+    TrainingRequest request = new TrainingRequest(dataset.artifactId(), Conditioning.DATASET_LABELS, null,
+        spec.training(), 0, "ground-truth");
+
+    TestActivityEnvironment first = TestActivityEnvironment.newInstance();
+    AtomicInteger ticks = new AtomicInteger();
+    first.setActivityHeartbeatListener(StageProgress.class, p -> {
+      if (p.detail() != null && ticks.incrementAndGet() == 1) {
+        assertTrue(p.detail().matches("loss \\d\\.\\d{4}, .* images/s, checkpoint at 0\\.\\d kimg"), p.detail());
+        first.requestCancelActivity();
+      }
+    });
+    first.registerActivitiesImplementations(new TrainingActivitiesImpl(store, Device.cpu()));
+    CanceledFailure cancelled = assertThrows(CanceledFailure.class, () -> stub(first).train(request));
+    first.close();
+    try (Stream<Path> work = Files.walk(store.root())) {
+      assertTrue(work.anyMatch(f -> f.getFileName().toString().startsWith("ckpt-")), "checkpoints survive: " + cancelled);
+    }
+
+    TestActivityEnvironment second = TestActivityEnvironment.newInstance();
+    second.registerActivitiesImplementations(new TrainingActivitiesImpl(store, Device.cpu()));
+    TrainingArtifact model = stub(second).train(request);
+    second.close();
+    assertTrue(model.resumedAtKimg() > 0 && model.resumedAtKimg() < 0.8, "resumed mid-way: " + model.describe());
+    assertEquals(50, model.steps(), model.describe());
+    assertEquals(3, model.labelDim(), "the shapes' 3 groups");
+    assertEquals(0.8, model.kimg(), 1e-9);
+  }
+
+  private static TrainingActivities stub(TestActivityEnvironment env) {
+    return env.newActivityStub(TrainingActivities.class, ActivityOptions.newBuilder()
+        .setStartToCloseTimeout(Duration.ofMinutes(10)).setHeartbeatTimeout(Duration.ofSeconds(2)).build());
+  }
+
+  @Test
+  void labelsAreRemappedToTheUsedIdsInOrder() {
+    TrainingActivitiesImpl.Labels l = TrainingActivitiesImpl.Labels.remap(new long[] {5, 2, 5, 9, 5});
+    assertEquals(3, l.dim());
+    assertArrayEquals(new int[] {1, 0, 1, 2, 1}, l.ids());
+    assertArrayEquals(new long[] {1, 3, 1}, l.counts());
+  }
+
+  @Test
+  void anArchitectureTheImagesCannotTakeIsAUserErrorNamingTheField() {
+    NetworkConfig levels = new NetworkConfig(20, 3, 0, 0, 16, java.util.List.of(1, 2, 2, 2), 4, 1, java.util.List.of(), 0);
+    BadInputException e = assertThrows(BadInputException.class, levels::check);
+    assertTrue(e.getMessage().startsWith("training.channel_mult: 4 levels"), e.getMessage());
+    NetworkConfig groups = new NetworkConfig(16, 3, 0, 0, 13, java.util.List.of(1), 4, 1, java.util.List.of(), 0);
+    e = assertThrows(BadInputException.class, groups::check);
+    assertTrue(e.getMessage().contains("13 channels"), e.getMessage());
+  }
+}
