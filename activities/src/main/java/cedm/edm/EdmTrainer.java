@@ -14,6 +14,7 @@ import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import cedm.optim.AdamW;
 import cedm.random.Seeds;
+import cedm.random.Shuffle;
 import cedm.random.TorchGenerator;
 import cedm.spec.TrainingSpec;
 import cedm.store.Checkpoints;
@@ -158,18 +159,7 @@ public final class EdmTrainer {
 
   /** The epoch's image order, a pure function of (seed, epoch). */
   private int[] order(int epoch, int n) {
-    SplittableRandom random = new SplittableRandom(Seeds.mix(seed, ORDER_STREAM + epoch));
-    int[] order = new int[n];
-    for (int i = 0; i < n; i++) {
-      order[i] = i;
-    }
-    for (int i = n - 1; i > 0; i--) {
-      int j = random.nextInt(i + 1);
-      int t = order[i];
-      order[i] = order[j];
-      order[j] = t;
-    }
-    return order;
+    return Shuffle.permutation(new SplittableRandom(Seeds.mix(seed, ORDER_STREAM + epoch)), n);
   }
 
   private double step(NDManager manager, EdmPrecond precond, AugmentPipe pipe, TrainingData data, int[] rows,

@@ -13,6 +13,7 @@ import cedm.io.BadInputException;
 import cedm.io.Npy;
 import cedm.optim.AdamW;
 import cedm.random.Seeds;
+import cedm.random.Shuffle;
 import cedm.spec.TemiSpec;
 import cedm.store.Checkpoints;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -147,16 +148,7 @@ public final class TemiTrainer {
   /** The epoch's data order and each image's neighbour: a pure function of (seed, epoch). */
   private int[][] epochPairs(int epoch, int n, long[] knn, int knnWidth) {
     SplittableRandom random = new SplittableRandom(Seeds.mix(seed, epoch));
-    int[] order = new int[n];
-    for (int i = 0; i < n; i++) {
-      order[i] = i;
-    }
-    for (int i = n - 1; i > 0; i--) {
-      int j = random.nextInt(i + 1);
-      int t = order[i];
-      order[i] = order[j];
-      order[j] = t;
-    }
+    int[] order = Shuffle.permutation(random, n);
     int[] partner = new int[n];
     for (int i = 0; i < n; i++) {
       partner[i] = (int) knn[order[i] * knnWidth + random.nextInt(spec.neighbours())];
