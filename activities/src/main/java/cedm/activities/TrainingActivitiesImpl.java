@@ -90,7 +90,7 @@ public final class TrainingActivitiesImpl implements TrainingActivities {
           throw new BadInputException("the ground-truth baseline needs labels, and dataset " + request.datasetId()
               + " has none; set grid.ground_truth: false");
         }
-        yield Labels.remap(Npy.readLongs(dataset.file(DatasetImporter.LABELS)));
+        yield Labels.asGiven(Npy.readLongs(dataset.file(DatasetImporter.LABELS)));
       }
       case CLUSTERS -> Labels.remap(Npy.readLongs(clustering.file(ClusteringActivitiesImpl.ASSIGNMENTS)));
     };
@@ -142,10 +142,29 @@ public final class TrainingActivitiesImpl implements TrainingActivities {
     return meta;
   }
 
-  /** Class ids remapped to 0..(used-1) in the order of the raw ids (C-EDM's torch.unique return_inverse). */
+  /** Class ids and label width, with the training images per class. */
   record Labels(int[] ids, int dim, long[] counts) {
     static final Labels NONE = new Labels(null, 0, new long[] {});
 
+    /** A dataset's own labels keep their ids, label_dim = max + 1, as EDM's dataset reads them. */
+    static Labels asGiven(long[] raw) {
+      int dim = 0;
+      int[] ids = new int[raw.length];
+      for (int i = 0; i < raw.length; i++) {
+        if (raw[i] < 0) {
+          throw new IllegalStateException("negative label " + raw[i] + " at image " + i);
+        }
+        ids[i] = Math.toIntExact(raw[i]);
+        dim = Math.max(dim, ids[i] + 1);
+      }
+      long[] counts = new long[dim];
+      for (int id : ids) {
+        counts[id]++;
+      }
+      return new Labels(ids, dim, counts);
+    }
+
+    /** Cluster ids remapped to 0..(used-1) in the order of the raw ids (C-EDM's torch.unique return_inverse). */
     static Labels remap(long[] raw) {
       TreeMap<Long, Integer> index = new TreeMap<>();
       for (long r : raw) {

@@ -29,8 +29,7 @@ public final class EdmBenchmarks {
   /** Full training steps (AugmentPipe p=0.12, EDMLoss, Adam, EMA) on random CIFAR-shaped images. */
   public static StepTiming training(TrainingSpec.Preset preset, int resolution, int labels, int batch, int steps)
       throws Exception {
-    double dropout = NetworkConfig.preset(preset, resolution, 3, labels, 9).dropout();
-    TrainingSpec spec = new TrainingSpec(preset, null, null, null, null, null, dropout, (steps + 1) * batch / 1e6, batch,
+    TrainingSpec spec = new TrainingSpec(preset, null, null, null, null, null, null, (steps + 1) * batch / 1e6, batch,
         1e-3, 10000, 500, 0.05, 0.12, 1e9, 1, batch / 1000.0);
     int n = Math.max(batch * 2, 256);
     byte[] images = new byte[n * resolution * resolution * 3];

@@ -91,8 +91,13 @@ public final class EdmTrainer {
       long stopAtNimg) throws IOException {
     SongUNet net = new SongUNet(config);
     EdmPrecond precond = new EdmPrecond(net);
-    AugmentPipe pipe = spec.augmentP() > 0 ? new AugmentPipe(spec.augmentP()) : null;
-    int batch = spec.batchSize();
+    double augmentP = NetworkConfig.augmentP(spec);
+    AugmentPipe pipe = augmentP > 0 ? new AugmentPipe(augmentP) : null;
+    int batch = Math.min(spec.batchSize(), data.count());
+    if (batch < spec.batchSize()) {
+      log.warn("batch_size {} is larger than the {} training images; training with batches of {}, as C-EDM does",
+          spec.batchSize(), data.count(), batch);
+    }
     long total = Math.round(spec.durationMimg() * 1e6);
     long checkpointEvery = Math.max(1, Math.round(spec.checkpointKimg() * 1000));
     long tickEvery = Math.max(1, Math.round(spec.tickKimg() * 1000));
@@ -172,9 +177,9 @@ public final class EdmTrainer {
       NDArray perPixel;
       try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
         perPixel = TorchGenerator.seeded(Seeds.mix(seed, STEP_STREAM + s.step), () -> {
+          NDArray rndNormal = manager.randomNormal(new Shape(batch));
           AugmentPipe.Result augmented = pipe == null ? null : pipe.apply(images, AugmentDraws.torch());
           NDArray y = augmented == null ? images : augmented.images();
-          NDArray rndNormal = manager.randomNormal(new Shape(batch));
           NDArray noise = manager.randomNormal(y.getShape());
           return EdmLoss.perPixel(precond, s.net, y, labels, augmented == null ? null : augmented.labels(), rndNormal,
               noise, true);

@@ -40,26 +40,38 @@ public record NetworkConfig(
       throw new BadInputException("training.channel_mult: " + levels + " levels halve the resolution " + (levels - 1)
           + " times, which " + resolution + "x" + resolution + " images do not allow; use fewer levels");
     }
-    for (int mult : channelMult) {
-      int c = modelChannels * mult;
-      long groups = Layers.groups(c);
-      if (groups < 1 || c % groups != 0) {
-        throw new BadInputException("training.model_channels x channel_mult gives " + c + " channels, which do not "
-            + "split into GroupNorm's min(32, channels/4) = " + groups + " groups; use a multiple of 4 such as "
-            + (c / 4 + 1) * 4);
+    for (ParameterLayout.Entry e : new SongUNet(this).layout().entries()) {
+      if (e.name().endsWith("norm0.weight") || e.name().endsWith("norm1.weight") || e.name().endsWith("norm2.weight")
+          || e.name().endsWith("aux_norm.weight")) {
+        long c = e.shape().get(0);
+        long groups = Layers.groups(c);
+        if (groups < 1 || c % groups != 0) {
+          throw new BadInputException("training.model_channels " + modelChannels + " with channel_mult " + channelMult
+              + " gives " + c + " channels at " + e.name().replace(".weight", "") + ", which do not split into "
+              + "GroupNorm's min(32, channels/4) = " + groups + " groups; choose model_channels so that every "
+              + "level's channels (and the decoder's concatenations) divide");
+        }
       }
     }
   }
 
   public static NetworkConfig of(TrainingSpec spec, int resolution, int channels, int labelDim) {
-    NetworkConfig p = preset(spec.preset(), resolution, channels, labelDim, spec.augmentP() > 0 ? AUGMENT_DIM : 0);
+    NetworkConfig p = preset(spec.preset(), resolution, channels, labelDim, augmentP(spec) > 0 ? AUGMENT_DIM : 0);
     return new NetworkConfig(resolution, channels, labelDim, p.augmentDim,
         spec.modelChannels() != null ? spec.modelChannels() : p.modelChannels,
         spec.channelMult() != null ? spec.channelMult() : p.channelMult,
         spec.channelMultEmb() != null ? spec.channelMultEmb() : p.channelMultEmb,
         spec.numBlocks() != null ? spec.numBlocks() : p.numBlocks,
         spec.attnResolutions() != null ? spec.attnResolutions() : p.attnResolutions,
-        spec.dropout());
+        spec.dropout() != null ? spec.dropout() : p.dropout);
+  }
+
+  /** The spec's AugmentPipe probability, or EDM's for the preset (CIFAR 0.12, FFHQ 0.15). */
+  public static double augmentP(TrainingSpec spec) {
+    if (spec.augmentP() != null) {
+      return spec.augmentP();
+    }
+    return spec.preset() == TrainingSpec.Preset.DDPMPP_FFHQ64 ? 0.15 : 0.12;
   }
 
   /** EDM's DDPM++ configurations (train.py --arch=ddpmpp, cifar and ffhq) and a CPU-sized one. */

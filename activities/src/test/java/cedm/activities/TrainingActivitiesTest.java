@@ -83,6 +83,9 @@ class TrainingActivitiesTest {
     assertEquals(3, l.dim());
     assertArrayEquals(new int[] {1, 0, 1, 2, 1}, l.ids());
     assertArrayEquals(new long[] {1, 3, 1}, l.counts());
+    TrainingActivitiesImpl.Labels given = TrainingActivitiesImpl.Labels.asGiven(new long[] {0, 3, 3});
+    assertEquals(4, given.dim(), "a dataset's labels keep their ids: label_dim = max + 1");
+    assertArrayEquals(new long[] {1, 0, 0, 2}, given.counts());
   }
 
   @Test
@@ -93,5 +96,8 @@ class TrainingActivitiesTest {
     NetworkConfig groups = new NetworkConfig(16, 3, 0, 0, 13, java.util.List.of(1), 4, 1, java.util.List.of(), 0);
     e = assertThrows(BadInputException.class, groups::check);
     assertTrue(e.getMessage().contains("13 channels"), e.getMessage());
+    NetworkConfig concatenated = new NetworkConfig(16, 3, 0, 0, 48, java.util.List.of(1, 2), 4, 1, java.util.List.of(), 0);
+    e = assertThrows(BadInputException.class, concatenated::check);
+    assertTrue(e.getMessage().contains("144 channels at model.dec."), "the decoder's 96 + 48 inputs: " + e.getMessage());
   }
 }

@@ -76,8 +76,8 @@ class EdmTrainerTest {
   void lossFallsOnAnEasyDataset(@TempDir Path tmp) throws Exception {
     TrainingSpec spec = spec(2.4, 16, 10, 0);
     List<Double> losses = new ArrayList<>();
-    EdmTrainer trainer = new EdmTrainer(new TrainingSpec(TrainingSpec.Preset.TINY, null, null, null, null, null, 0,
-        spec.durationMimg(), 16, 1e-2, 0, 0.5, 0.05, 0, 10, 3, 0.16), NetworkConfig.of(spec, 16, 3, 3), 5, Device.cpu());
+    EdmTrainer trainer = new EdmTrainer(new TrainingSpec(TrainingSpec.Preset.TINY, null, null, null, null, null, 0.0,
+        spec.durationMimg(), 16, 1e-2, 0, 0.5, 0.05, 0.0, 10, 3, 0.16), NetworkConfig.of(spec, 16, 3, 3), 5, Device.cpu());
     trainer.train(data(48, true), new Checkpoints(tmp.resolve("c"), 1), tmp.resolve("ema.safetensors"),
         p -> losses.add(p.loss()), 0);
     assertEquals(15, losses.size());

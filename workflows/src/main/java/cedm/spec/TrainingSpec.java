@@ -3,7 +3,7 @@ package cedm.spec;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 
-/** EDM training of one grid point; null architecture fields take the preset's value. */
+/** EDM training of one grid point; null architecture, dropout and augmentation fields take the preset's value. */
 public record TrainingSpec(
     Preset preset,
     Integer modelChannels,
@@ -11,14 +11,14 @@ public record TrainingSpec(
     Integer channelMultEmb,
     Integer numBlocks,
     List<Integer> attnResolutions,
-    double dropout,
+    Double dropout,
     double durationMimg,
     int batchSize,
     double lr,
     double lrRampupKimg,
     double emaHalflifeKimg,
     Double emaRampupRatio,
-    double augmentP,
+    Double augmentP,
     double checkpointKimg,
     int keepCheckpoints,
     double tickKimg) {

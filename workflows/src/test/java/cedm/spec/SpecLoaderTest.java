@@ -46,8 +46,8 @@ class SpecLoaderTest {
     assertEquals(10, spec.clustering().kmeans().nInit());
     assertEquals(300, spec.clustering().kmeans().maxIter());
     assertEquals(TrainingSpec.Preset.DDPMPP_CIFAR, spec.training().preset());
-    assertEquals(0.13, spec.training().dropout());
-    assertEquals(0.12, spec.training().augmentP());
+    assertEquals(null, spec.training().dropout(), "the preset's");
+    assertEquals(null, spec.training().augmentP(), "the preset's");
     assertEquals(500, spec.training().emaHalflifeKimg());
     assertEquals(0.05, spec.training().emaRampupRatio());
     assertEquals(10000, spec.training().lrRampupKimg());

@@ -1,0 +1,120 @@
+package cedm.eval;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import cedm.io.BadInputException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Mean and covariance of feature vectors, accumulated in float64 in one streaming pass, as EDM's
+ * fid.py does: mu = sum f / N, Sigma = (sum f f^T - N mu mu^T) / (N - 1). Stored and read as
+ * EDM's reference files: an .npz with float64 arrays {@code mu} [d] and {@code sigma} [d, d].
+ */
+public final class FeatureStatistics {
+  private final int dim;
+  private final double[] sum;
+  private final double[] outer;
+  private long count;
+
+  public FeatureStatistics(int dim) {
+    this.dim = dim;
+    this.sum = new double[dim];
+    this.outer = new double[dim * dim];
+  }
+
+  /** Adds {@code n} row-major float32 feature vectors. */
+  public void add(NDManager manager, float[] features, int n) {
+    if (features.length != (long) n * dim) {
+      throw new IllegalArgumentException(features.length + " values are not " + n + " features of " + dim);
+    }
+    try (NDManager m = manager.newSubManager()) {
+      NDArray f = m.create(features, new Shape(n, dim)).toType(DataType.FLOAT64, false);
+      double[] s = f.sum(new int[] {0}).toDoubleArray();
+      double[] o = f.transpose().matMul(f).toDoubleArray();
+      for (int i = 0; i < dim; i++) {
+        sum[i] += s[i];
+      }
+      for (int i = 0; i < o.length; i++) {
+        outer[i] += o[i];
+      }
+    }
+    count += n;
+  }
+
+  public long count() {
+    return count;
+  }
+
+  public double[] mu() {
+    double[] mu = new double[dim];
+    for (int i = 0; i < dim; i++) {
+      mu[i] = sum[i] / count;
+    }
+    return mu;
+  }
+
+  public double[] sigma() {
+    if (count < 2) {
+      throw new IllegalStateException("a covariance needs at least 2 samples, have " + count);
+    }
+    double[] mu = mu();
+    double[] sigma = new double[dim * dim];
+    for (int i = 0; i < dim; i++) {
+      for (int j = 0; j < dim; j++) {
+        sigma[i * dim + j] = (outer[i * dim + j] - count * mu[i] * mu[j]) / (count - 1);
+      }
+    }
+    return sigma;
+  }
+
+  /** Mean and covariance, as stored in an EDM-format .npz. */
+  public record Moments(double[] mu, double[] sigma) {
+    public int dim() {
+      return mu.length;
+    }
+
+    public void write(NDManager manager, Path file) throws IOException {
+      try (NDManager m = manager.newSubManager(); OutputStream out = Files.newOutputStream(file)) {
+        NDArray mean = m.create(mu);
+        mean.setName("mu");
+        NDArray cov = m.create(sigma, new Shape(mu.length, mu.length));
+        cov.setName("sigma");
+        new NDList(mean, cov).encode(out, NDList.Encoding.NPZ);
+      }
+    }
+
+    /** Reads an .npz with keys mu and sigma (EDM's public reference statistics, or cedm's). */
+    public static Moments read(NDManager manager, Path file) throws IOException {
+      if (!Files.isRegularFile(file)) {
+        throw new BadInputException(file + ": reference statistics file not found");
+      }
+      try (NDManager m = manager.newSubManager(); InputStream in = Files.newInputStream(file)) {
+        NDList list;
+        try {
+          list = NDList.decode(m, in);
+        } catch (RuntimeException e) {
+          throw new BadInputException(file + ": not an .npz file (" + e.getMessage() + ")");
+        }
+        NDArray mu = list.get("mu");
+        NDArray sigma = list.get("sigma");
+        if (mu == null || sigma == null || mu.getShape().dimension() != 1
+            || !sigma.getShape().equals(new Shape(mu.size(), mu.size()))) {
+          throw new BadInputException(file + ": expected arrays mu [d] and sigma [d, d], found " + list.getShapes());
+        }
+        return new Moments(mu.toType(DataType.FLOAT64, false).toDoubleArray(),
+            sigma.toType(DataType.FLOAT64, false).toDoubleArray());
+      }
+    }
+  }
+
+  public Moments moments() {
+    return new Moments(mu(), sigma());
+  }
+}
