@@ -51,6 +51,11 @@ public final class FrechetDistance {
     return mean + traces - 2 * trace;
   }
 
+  /** Which LAPACK runs: JNILAPACK (the system's liblapack.so.3) or JavaLAPACK (a Java translation, slower). */
+  public static String lapack() {
+    return LAPACK.getInstance().getClass().getSimpleName();
+  }
+
   /**
    * Eigenvalues of the symmetric {@code a} (ascending); with {@code vectors}, {@code a} is
    * overwritten by the eigenvectors, one per row.

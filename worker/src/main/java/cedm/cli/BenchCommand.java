@@ -2,6 +2,7 @@ package cedm.cli;
 
 import cedm.bench.Benchmarks;
 import cedm.bench.EdmBenchmarks;
+import cedm.bench.EvalBenchmarks;
 import cedm.spec.TrainingSpec;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -28,7 +29,7 @@ final class BenchCommand extends Output implements Callable<Integer> {
   @Option(names = "--knn-m", defaultValue = "50", description = "Neighbours (default ${DEFAULT-VALUE}).")
   int knnM;
 
-  @Option(names = "--only", paramLabel = "PART", description = "Run one part: features, knn, temi or edm (default: all).")
+  @Option(names = "--only", paramLabel = "PART", description = "Run one part: features, knn, temi, edm or eval (default: all).")
   String only;
 
   @Override
@@ -46,6 +47,12 @@ final class BenchCommand extends Output implements Callable<Integer> {
     }
     if (only == null || only.equals("edm")) {
       edm(out);
+    }
+    if (only == null || only.equals("eval")) {
+      line(out, "Frechet distance d=2048 (LAPACK dsyevd: " + cedm.eval.FrechetDistance.lapack() + ")", "%.2f s",
+          EvalBenchmarks.frechetSeconds(2048));
+      line(out, "feature statistics d=2048, float64", "%.0f features/s",
+          EvalBenchmarks.statisticsRowsPerSecond(2048, 1000, 10));
     }
     return 0;
   }

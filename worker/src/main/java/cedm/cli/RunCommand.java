@@ -145,7 +145,8 @@ final class RunCommand extends Output implements Callable<Integer> {
   private static void printResult(PrintWriter out, SweepResult result, Connected c) {
     boolean allReused = result.stages().stream().allMatch(StageReport::reused)
         && result.trials().stream().allMatch(t -> (t.clustering() == null || t.clustering().reused())
-            && (t.training() == null || t.training().reused()));
+            && (t.training() == null || t.training().reused())
+            && (t.evaluation() == null || t.evaluation().reused()));
     out.println("cedm: sweep " + result.sweepId() + " finished"
         + (allReused ? "; every stage was reused from the store, nothing was recomputed" : ""));
     if (result.cmax() != null) {
@@ -153,6 +154,7 @@ final class RunCommand extends Output implements Callable<Integer> {
     }
     if (!result.trials().isEmpty()) {
       StatusView.trials(result.trials(), List.of()).forEach(out::println);
+      StatusView.scores(result.trials()).forEach(out::println);
     }
     out.println("artifacts:");
     for (StageReport stage : result.stages()) {
@@ -166,6 +168,9 @@ final class RunCommand extends Output implements Callable<Integer> {
       }
       if (trial.training() != null) {
         out.println(artifactLine(c, "training", trial.training().artifactId(), trial.training().reused()));
+      }
+      if (trial.evaluation() != null) {
+        out.println(artifactLine(c, "evaluation", trial.evaluation().artifactId(), trial.evaluation().reused()));
       }
     }
   }

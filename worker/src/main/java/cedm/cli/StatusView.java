@@ -1,5 +1,6 @@
 package cedm.cli;
 
+import cedm.activity.EvaluationArtifact;
 import cedm.activity.StageProgress;
 import cedm.runtime.SweepClient.RunningStage;
 import cedm.workflow.StageReport;
@@ -98,6 +99,34 @@ final class StatusView {
   /** A clustering reports its progress as "temi C=100"; its trial is "temi-C=100". */
   static String progressName(String trialId) {
     return trialId.replace("-C=", " C=");
+  }
+
+  /** The paper's results table: FID (and FDD) mean +- std and minimum over the sample sets, per grid point. */
+  static List<String> scores(List<TrialResult> trials) {
+    List<TrialResult> scored = trials.stream().filter(t -> t.evaluation() != null).toList();
+    if (scored.isEmpty()) {
+      return List.of();
+    }
+    boolean proxy = scored.stream().anyMatch(t -> t.evaluation().proxy());
+    boolean fdd = scored.stream().anyMatch(t -> !t.evaluation().fdd().isEmpty());
+    String fid = proxy ? "proxy FID" : "FID";
+    List<String> lines = new ArrayList<>();
+    lines.add("scores" + (proxy ? " (proxy: the builtin network is not pre-trained; compare points with each other, "
+        + "not with papers)" : ""));
+    lines.add(String.format(Locale.ROOT, "  %-16s %22s %9s%s", "point", fid + " mean +- std", "min",
+        fdd ? String.format(Locale.ROOT, " %22s %9s", (proxy ? "proxy FDD" : "FDD") + " mean +- std", "min") : ""));
+    double best = scored.stream().mapToDouble(t -> EvaluationArtifact.Summary.of(t.evaluation().fid()).mean()).min()
+        .orElse(Double.NaN);
+    for (TrialResult t : scored) {
+      EvaluationArtifact.Summary f = EvaluationArtifact.Summary.of(t.evaluation().fid());
+      String row = String.format(Locale.ROOT, "  %-16s %13.2f +- %6.2f %9.2f", t.point().id(), f.mean(), f.std(), f.min());
+      if (fdd && !t.evaluation().fdd().isEmpty()) {
+        EvaluationArtifact.Summary d = EvaluationArtifact.Summary.of(t.evaluation().fdd());
+        row += String.format(Locale.ROOT, " %13.2f +- %6.2f %9.2f", d.mean(), d.std(), d.min());
+      }
+      lines.add(row + (f.mean() == best ? "  <- best" : ""));
+    }
+    return lines;
   }
 
   static String bar(StageProgress p) {

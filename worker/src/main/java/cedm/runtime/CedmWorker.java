@@ -3,6 +3,7 @@ package cedm.runtime;
 import ai.djl.Device;
 import cedm.activities.ClusteringActivitiesImpl;
 import cedm.activities.DatasetActivitiesImpl;
+import cedm.activities.EvaluationActivitiesImpl;
 import cedm.activities.FeatureActivitiesImpl;
 import cedm.activities.KnnActivitiesImpl;
 import cedm.activities.TrainingActivitiesImpl;
@@ -46,7 +47,8 @@ public final class CedmWorker implements AutoCloseable {
           .setMaxConcurrentActivityExecutionSize(1)
           .build());
       gpu.registerActivitiesImplementations(new FeatureActivitiesImpl(store, device),
-          new ClusteringActivitiesImpl(store, device), new TrainingActivitiesImpl(store, device));
+          new ClusteringActivitiesImpl(store, device), new TrainingActivitiesImpl(store, device),
+          new EvaluationActivitiesImpl(store, device));
       factories.add(factory);
     }
   }

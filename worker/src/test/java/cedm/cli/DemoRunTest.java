@@ -27,5 +27,8 @@ class DemoRunTest {
     assertTrue(out.lines().anyMatch(l -> l.matches("  unconditional +done .*EDM unconditional: 0 labels.*")), out);
     assertEquals(temi + kmeans + 2, out.lines().filter(l -> l.matches("  \\S+ +done .*EDM .*3\\.0 kimg in 94 steps.*")).count(),
         "every trial trains a tiny model for the spec's 3 kimg:\n" + out);
+    assertTrue(out.contains("scores (proxy"), out);
+    assertEquals(temi + kmeans + 2, out.lines().filter(l -> l.matches("  \\S+ +\\d+\\.\\d\\d \\+- +\\d+\\.\\d\\d +\\d+\\.\\d\\d.*"))
+        .count(), "a proxy FID row (mean +- std over 3 sets, min) per trial:\n" + out);
   }
 }

@@ -122,7 +122,7 @@ public final class SweepWorkflowImpl implements SweepWorkflow {
 
   private void enqueue(GridPoint point) {
     if (!trials.containsKey(point.id())) {
-      trials.put(point.id(), new TrialResult(point, TrialState.PENDING, null, null, ""));
+      trials.put(point.id(), new TrialResult(point, TrialState.PENDING, null, null, null, ""));
       queue.add(point);
     }
   }
@@ -158,7 +158,7 @@ public final class SweepWorkflowImpl implements SweepWorkflow {
       boolean draining = Workflow.getInfo().getHistoryLength() > request.historyLimit();
       while (!draining && running.size() < spec.runtime().parallelTrials() && !queue.isEmpty()) {
         GridPoint point = queue.poll();
-        trials.put(point.id(), new TrialResult(point, TrialState.RUNNING, null, null, ""));
+        trials.put(point.id(), new TrialResult(point, TrialState.RUNNING, null, null, null, ""));
         running.put(point.id(), startTrial(point, dataset, features, knn));
       }
       if (running.isEmpty()) {
@@ -178,7 +178,7 @@ public final class SweepWorkflowImpl implements SweepWorkflow {
         try {
           trials.put(e.getKey(), e.getValue().get());
         } catch (ChildWorkflowFailure failure) {
-          trials.put(e.getKey(), new TrialResult(point, TrialState.FAILED, null, null, rootMessage(failure)));
+          trials.put(e.getKey(), new TrialResult(point, TrialState.FAILED, null, null, null, rootMessage(failure)));
         }
         return true;
       });

@@ -1,6 +1,7 @@
 package cedm.workflow;
 
 import cedm.activity.ClusteringArtifact;
+import cedm.activity.EvaluationArtifact;
 import cedm.activity.TrainingArtifact;
 
 /**
@@ -8,7 +9,8 @@ import cedm.activity.TrainingArtifact;
  *
  * @param clustering the cluster assignments of a CLUSTERS point, null for the baselines
  * @param training the trained model, null until trained
- * @param note what the trial did and what it did not do yet
+ * @param evaluation the model's FID (and FDD) per sample set, null until evaluated
+ * @param note what the trial did
  */
 public record TrialResult(GridPoint point, TrialState state, ClusteringArtifact clustering, TrainingArtifact training,
-    String note) {}
+    EvaluationArtifact evaluation, String note) {}

@@ -3,6 +3,9 @@ package cedm.workflow;
 import cedm.activity.ClusteringActivities;
 import cedm.activity.ClusteringArtifact;
 import cedm.activity.ClusteringRequest;
+import cedm.activity.EvaluationActivities;
+import cedm.activity.EvaluationArtifact;
+import cedm.activity.EvaluationRequest;
 import cedm.activity.TrainingActivities;
 import cedm.activity.TrainingArtifact;
 import cedm.activity.TrainingRequest;
@@ -10,12 +13,12 @@ import cedm.activity.TrainingRequest.Conditioning;
 import io.temporal.workflow.Workflow;
 
 /**
- * A grid point's chain: its labels (clusters, the dataset's labels, or none), then an EDM model
- * trained on them. Evaluation is not part of cedm yet (issue 7): the trial says so in its result.
+ * A grid point's chain: its labels (clusters, the dataset's labels, or none), an EDM model trained
+ * on them, and the model's FID (and FDD) over the spec's sample sets.
  */
 public final class TrialWorkflowImpl implements TrialWorkflow {
-  static final String NOT_YET = "; evaluation is not implemented yet";
   private static final String TRAINING = "edm-training";
+  private static final String EVALUATION = "evaluation";
 
   @Override
   public TrialResult run(TrialRequest request) {
@@ -42,13 +45,23 @@ public final class TrialWorkflowImpl implements TrialWorkflow {
       }
     }
     if (Workflow.getVersion(TRAINING, Workflow.DEFAULT_VERSION, 1) == Workflow.DEFAULT_VERSION) {
-      return new TrialResult(point, TrialState.DONE, assignments, null, labels + "; started before EDM training existed");
+      return new TrialResult(point, TrialState.DONE, assignments, null, null,
+          labels + "; started before EDM training existed");
     }
     TrainingActivities training = Workflow.newActivityStub(TrainingActivities.class,
         StageOptions.gpu(request.spec().runtime()));
     TrainingArtifact model = training.train(new TrainingRequest(request.datasetId(), conditioning,
         assignments == null ? null : assignments.artifactId(), request.spec().training(), request.spec().seed(),
         point.id()));
-    return new TrialResult(point, TrialState.DONE, assignments, model, labels + "; " + model.describe() + NOT_YET);
+    String trained = labels + "; " + model.describe();
+    if (Workflow.getVersion(EVALUATION, Workflow.DEFAULT_VERSION, 1) == Workflow.DEFAULT_VERSION) {
+      return new TrialResult(point, TrialState.DONE, assignments, model, null,
+          trained + "; started before evaluation existed");
+    }
+    EvaluationActivities evaluation = Workflow.newActivityStub(EvaluationActivities.class,
+        StageOptions.gpu(request.spec().runtime()));
+    EvaluationArtifact scores = evaluation.evaluate(new EvaluationRequest(model.artifactId(), request.datasetId(),
+        request.spec().evaluation(), point.id()));
+    return new TrialResult(point, TrialState.DONE, assignments, model, scores, trained + "; " + scores.describe());
   }
 }

@@ -12,6 +12,9 @@ import cedm.activity.FeaturesRequest;
 import cedm.activity.KnnActivities;
 import cedm.activity.KnnArtifact;
 import cedm.activity.KnnRequest;
+import cedm.activity.EvaluationActivities;
+import cedm.activity.EvaluationArtifact;
+import cedm.activity.EvaluationRequest;
 import cedm.activity.TrainingActivities;
 import cedm.activity.TrainingArtifact;
 import cedm.activity.TrainingRequest;
@@ -22,9 +25,10 @@ import java.util.function.ToDoubleFunction;
 
 /** Every stage faked: clustering at C reports the utilisation the test gives for C; training records its request. */
 final class FakeStages implements DatasetActivities, FeatureActivities, KnnActivities, ClusteringActivities,
-    TrainingActivities {
+    TrainingActivities, EvaluationActivities {
   final List<String> clustered = new CopyOnWriteArrayList<>();
   final List<TrainingRequest> trained = new CopyOnWriteArrayList<>();
+  final List<EvaluationRequest> evaluated = new CopyOnWriteArrayList<>();
   private final ToDoubleFunction<Integer> utilisation;
   volatile long clusteringMillis;
   volatile String failFor;
@@ -77,5 +81,12 @@ final class FakeStages implements DatasetActivities, FeatureActivities, KnnActiv
   public TrainingArtifact train(TrainingRequest request) {
     trained.add(request);
     return new TrainingArtifact("edm-" + request.trial(), false, request.trial(), 3, 1000, 1, 10, 0.5, 0);
+  }
+
+  @Override
+  public EvaluationArtifact evaluate(EvaluationRequest request) {
+    evaluated.add(request);
+    return new EvaluationArtifact("eval-" + request.trial(), false, request.trial(), true, 10, List.of(30.0, 32.0),
+        List.of());
   }
 }

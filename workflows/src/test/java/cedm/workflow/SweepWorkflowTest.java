@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import cedm.activity.DatasetActivities;
 import cedm.activity.DatasetArtifact;
 import cedm.activity.ClusteringActivities;
+import cedm.activity.EvaluationActivities;
+import cedm.activity.EvaluationArtifact;
 import cedm.activity.TrainingActivities;
 import cedm.activity.TrainingArtifact;
 import cedm.activity.ClusteringArtifact;
@@ -63,11 +65,14 @@ class SweepWorkflowTest {
   private static final TrainingActivities TRAINING = request -> new TrainingArtifact("edm-" + request.trial(), false,
       request.trial(), 0, 1, 1, 1, 1, 0);
 
+  private static final EvaluationActivities EVALUATION = request -> new EvaluationArtifact("eval-" + request.trial(),
+      false, request.trial(), true, 1, List.of(1.0), List.of());
+
   private SweepWorkflow start(DatasetActivities datasets) {
     Worker cpu = env.newWorker(spec.spec().runtime().cpuQueue());
     cpu.registerWorkflowImplementationTypes(SweepWorkflowImpl.class, CmaxSearchWorkflowImpl.class, TrialWorkflowImpl.class);
     cpu.registerActivitiesImplementations(datasets, KNN);
-    env.newWorker(spec.spec().runtime().gpuQueue()).registerActivitiesImplementations(FEATURES, CLUSTERING, TRAINING);
+    env.newWorker(spec.spec().runtime().gpuQueue()).registerActivitiesImplementations(FEATURES, CLUSTERING, TRAINING, EVALUATION);
     env.start();
     return env.getWorkflowClient().newWorkflowStub(SweepWorkflow.class,
         WorkflowOptions.newBuilder().setWorkflowId(spec.sweepId()).setTaskQueue(spec.spec().runtime().cpuQueue()).build());

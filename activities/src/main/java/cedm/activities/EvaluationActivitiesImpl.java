@@ -1,0 +1,234 @@
+package cedm.activities;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+import cedm.activity.EvaluationActivities;
+import cedm.activity.EvaluationArtifact;
+import cedm.activity.EvaluationRequest;
+import cedm.activity.StageProgress;
+import cedm.data.DatasetImporter;
+import cedm.edm.EdmPrecond;
+import cedm.edm.HeunSampler;
+import cedm.edm.NetworkConfig;
+import cedm.edm.NetworkParameters;
+import cedm.edm.SampleGenerator;
+import cedm.edm.SongUNet;
+import cedm.eval.EvalNetwork;
+import cedm.eval.FeatureStatistics;
+import cedm.eval.FrechetDistance;
+import cedm.eval.SampleShards;
+import cedm.io.BadInputException;
+import cedm.io.Npy;
+import cedm.spec.EvaluationSpec;
+import cedm.spec.EvaluationSpec.Metric;
+import cedm.store.Artifact;
+import cedm.store.ArtifactStore;
+import cedm.store.StageKey;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Generates a trial's sample sets shard by shard and scores each set by FID (and FDD) against
+ * the training set's statistics (computed once per dataset and network, or read from the spec's
+ * EDM-format .npz).
+ */
+public final class EvaluationActivitiesImpl implements EvaluationActivities {
+  static final String STAGE = "evaluation";
+  static final String REFERENCE_STAGE = "reference-statistics";
+  static final int VERSION = 1;
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int REFERENCE_BATCH = 500;
+
+  private final ArtifactStore store;
+  private final Device device;
+
+  public EvaluationActivitiesImpl(ArtifactStore store, Device device) {
+    this.store = store;
+    this.device = device;
+  }
+
+  @Override
+  public EvaluationArtifact evaluate(EvaluationRequest request) {
+    return StageRun.of(STAGE).run(() -> evaluate(request, 0));
+  }
+
+  /** {@code maxShards} > 0 stops after that many new shards and returns null (tests simulate a kill with it). */
+  EvaluationArtifact evaluate(EvaluationRequest request, int maxShards) throws Exception {
+    Artifact model = Inputs.require(store, TrainingActivitiesImpl.STAGE, TrainingActivitiesImpl.VERSION,
+        request.trainingId());
+    Artifact dataset = Inputs.require(store, DatasetActivitiesImpl.STAGE, DatasetActivitiesImpl.VERSION,
+        request.datasetId());
+    EvaluationSpec spec = request.evaluation();
+    ObjectNode section = JSON.createObjectNode();
+    section.set("params", JSON.valueToTree(spec));
+    section.put("models", modelDigests(spec));
+    StageKey key = StageKey.of(STAGE, VERSION, section, List.of(request.trainingId(), request.datasetId()));
+    ArtifactStore.Obtained obtained = store.obtain(key, dir -> {
+      JsonNode meta = produce(request, key, model, dataset, dir, maxShards);
+      if (meta == null) {
+        throw new Interrupted();
+      }
+      return meta;
+    }, StageRun::heartbeatWaiting);
+    JsonNode m = obtained.artifact().manifest().meta();
+    return new EvaluationArtifact(key.id(), obtained.reused(), request.trial(), m.get("proxy").asBoolean(),
+        spec.samplesPerSet(), doubles(m.get("fid")), doubles(m.get("fdd")));
+  }
+
+  /** Ends a test's simulated kill without producing the artifact. */
+  static final class Interrupted extends RuntimeException {
+    Interrupted() {
+      super("stopped after the requested shards", null, false, false);
+    }
+  }
+
+  private static String modelDigests(EvaluationSpec spec) throws Exception {
+    if (spec.featureNetwork() == EvaluationSpec.FeatureNetwork.BUILTIN) {
+      return "builtin";
+    }
+    StringBuilder s = new StringBuilder();
+    for (Metric metric : spec.metrics()) {
+      String field = metric == Metric.FID ? "evaluation.inception_model" : "evaluation.dinov2_model";
+      s.append(metric).append('=').append(digest(field, metric == Metric.FID ? spec.inceptionModel()
+          : spec.dinov2Model())).append(';');
+    }
+    if (spec.fidReference() != null) {
+      s.append("reference=").append(digest("evaluation.fid_reference", spec.fidReference()));
+    }
+    return s.toString();
+  }
+
+  private static String digest(String field, String file) throws Exception {
+    if (file == null || !java.nio.file.Files.isRegularFile(Path.of(file))) {
+      throw new BadInputException(field + ": file " + file + " not found (feature_network: pretrained needs it; "
+          + "feature_network: builtin computes proxy figures without it)");
+    }
+    return Inputs.fileDigest(Path.of(file));
+  }
+
+  private EvalNetwork network(EvaluationSpec spec, Metric metric) throws Exception {
+    if (spec.featureNetwork() == EvaluationSpec.FeatureNetwork.BUILTIN) {
+      return EvalNetwork.builtin(metric.name().toLowerCase(java.util.Locale.ROOT), device);
+    }
+    return metric == Metric.FID ? EvalNetwork.inception(Path.of(spec.inceptionModel()), device)
+        : EvalNetwork.dinov2(Path.of(spec.dinov2Model()), device);
+  }
+
+  private JsonNode produce(EvaluationRequest request, StageKey key, Artifact model, Artifact dataset, Path dir,
+      int maxShards) throws Exception {
+    EvaluationSpec spec = request.evaluation();
+    NetworkConfig config = JSON.readValue(model.file(TrainingActivitiesImpl.NETWORK).toFile(), NetworkConfig.class);
+    long[] classCounts = Npy.readLongs(model.file(TrainingActivitiesImpl.CLASS_COUNTS));
+    List<EvalNetwork> networks = new ArrayList<>();
+    try (NDManager manager = NDManager.newBaseManager(device)) {
+      for (Metric metric : spec.metrics()) {
+        networks.add(network(spec, metric));
+      }
+      SongUNet net = new SongUNet(config);
+      NetworkParameters params = NetworkParameters.load(net.layout(), manager,
+          model.file(TrainingActivitiesImpl.EMA));
+      SampleGenerator generator = new SampleGenerator(new EdmPrecond(net), params,
+          new HeunSampler(spec.steps(), spec.sigmaMin(), spec.sigmaMax(), spec.rho()), classCounts, spec.batchSize());
+      SampleShards shards = new SampleShards(store.workDir(key).resolve("shards"), spec.sets(), spec.samplesPerSet(),
+          spec.shardSize());
+      int total = spec.sets() * shards.shardsPerSet();
+      String label = "evaluation " + request.trial();
+      StageRun.heartbeat(new StageProgress(label, 0, total, "shards"));
+      shards.generate(manager, generator, networks, config.resolution(), spec.saveImages(),
+          done -> StageRun.heartbeat(new StageProgress(label, done, total, "shards")), maxShards);
+      if (maxShards > 0 && !complete(shards, networks, spec)) {
+        return null;
+      }
+      ObjectNode meta = JSON.createObjectNode();
+      meta.put("proxy", networks.stream().anyMatch(EvalNetwork::proxy));
+      ArrayNode described = meta.putArray("networks");
+      for (int i = 0; i < networks.size(); i++) {
+        EvalNetwork network = networks.get(i);
+        described.add(network.describe());
+        FeatureStatistics.Moments reference = reference(manager, spec, spec.metrics().get(i), network, dataset);
+        ArrayNode values = meta.putArray(spec.metrics().get(i) == Metric.FID ? "fid" : "fdd");
+        for (int s = 0; s < spec.sets(); s++) {
+          FeatureStatistics.Moments set = shards.statistics(manager, s, network).moments();
+          if (set.dim() != reference.dim()) {
+            throw new BadInputException("reference statistics have dimension " + reference.dim() + " but "
+                + network.describe() + " gives " + set.dim() + " features");
+          }
+          set.write(manager, dir.resolve(String.format("set%d.%s.npz", s, network.id())));
+          values.add(FrechetDistance.of(set.mu(), set.sigma(), reference.mu(), reference.sigma()));
+        }
+      }
+      if (!meta.has("fdd")) {
+        meta.putArray("fdd");
+      }
+      if (spec.saveImages()) {
+        java.nio.file.Files.move(shards.images(), dir.resolve("images"));
+      }
+      return meta;
+    } finally {
+      networks.forEach(EvalNetwork::close);
+    }
+  }
+
+  private static boolean complete(SampleShards shards, List<EvalNetwork> networks, EvaluationSpec spec) {
+    for (int s = 0; s < spec.sets(); s++) {
+      for (int k = 0; k < shards.shardsPerSet(); k++) {
+        for (EvalNetwork n : networks) {
+          if (!java.nio.file.Files.isRegularFile(shards.features(s, k, n))) {
+            return false;
+          }
+        }
+      }
+    }
+    return true;
+  }
+
+  /** The training set's statistics for a network: the spec's .npz for FID, else computed once and stored. */
+  private FeatureStatistics.Moments reference(NDManager manager, EvaluationSpec spec, Metric metric,
+      EvalNetwork network, Artifact dataset) throws Exception {
+    if (metric == Metric.FID && spec.fidReference() != null) {
+      return FeatureStatistics.Moments.read(manager, Path.of(spec.fidReference()));
+    }
+    ObjectNode section = JSON.createObjectNode();
+    section.put("network", network.id());
+    section.put("model", metric == Metric.FID ? String.valueOf(spec.inceptionModel()) : String.valueOf(spec.dinov2Model()));
+    section.put("digest", modelDigests(spec));
+    StageKey key = StageKey.of(REFERENCE_STAGE, VERSION, section, List.of(dataset.key().id()));
+    ArtifactStore.Obtained obtained = store.obtain(key, dir -> {
+      Path imagesFile = dataset.file(DatasetImporter.IMAGES);
+      long[] shape = Npy.readHeader(imagesFile).shape();
+      int n = (int) shape[0];
+      int h = (int) shape[1];
+      int w = (int) shape[2];
+      int size = h * w * (int) shape[3];
+      byte[] all = Npy.readBytes(imagesFile);
+      FeatureStatistics stats = null;
+      for (int from = 0; from < n; from += REFERENCE_BATCH) {
+        int count = Math.min(REFERENCE_BATCH, n - from);
+        byte[] batch = java.util.Arrays.copyOfRange(all, from * size, (from + count) * size);
+        float[] f = network.features(batch, count, h, w);
+        if (stats == null) {
+          stats = new FeatureStatistics(f.length / count);
+        }
+        stats.add(manager, f, count);
+        StageRun.heartbeat(new StageProgress("reference statistics " + network.id(), from + count, n, "images"));
+      }
+      stats.moments().write(manager, dir.resolve("statistics.npz"));
+      ObjectNode meta = JSON.createObjectNode();
+      meta.put("images", n);
+      meta.put("network", network.describe());
+      return meta;
+    }, StageRun::heartbeatWaiting);
+    return FeatureStatistics.Moments.read(manager, obtained.artifact().file("statistics.npz"));
+  }
+
+  private static List<Double> doubles(JsonNode array) {
+    List<Double> out = new ArrayList<>();
+    array.forEach(v -> out.add(v.asDouble()));
+    return out;
+  }
+}

@@ -1,0 +1,90 @@
+package cedm.eval;
+
+import ai.djl.Device;
+import cedm.features.BuiltinExtractor;
+import cedm.features.FeatureExtractor;
+import cedm.features.Preprocess;
+import cedm.features.TorchScriptExtractor;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * A feature network for FID or FDD, from uint8 images: NVIDIA's Inception-v3 (2048-d pool
+ * features, fed uint8-valued pixels at their own size), DINOv2 ViT-L/14 (224 px bicubic, ImageNet
+ * normalisation), or a weight-free builtin network whose figures are proxies.
+ */
+public final class EvalNetwork implements AutoCloseable {
+  private static final List<Double> IMAGENET_MEAN = List.of(0.485, 0.456, 0.406);
+  private static final List<Double> IMAGENET_STD = List.of(0.229, 0.224, 0.225);
+  private static final int BUILTIN_DIM = 256;
+  private static final int BUILTIN_SIZE = 64;
+
+  private final String id;
+  private final FeatureExtractor extractor;
+  private final int size;
+  private final boolean proxy;
+
+  private EvalNetwork(String id, FeatureExtractor extractor, int size, boolean proxy) {
+    this.id = id;
+    this.extractor = extractor;
+    this.size = size;
+    this.proxy = proxy;
+  }
+
+  /** NVIDIA's inception-2015-12-05 exported to TorchScript: [N, 3, H, W] pixel values 0..255 -> [N, 2048]. */
+  public static EvalNetwork inception(Path file, Device device) throws IOException {
+    return new EvalNetwork("inception", new TorchScriptExtractor(file, device), 0, false);
+  }
+
+  /** DINOv2 ViT-L/14 exported to TorchScript: [N, 3, 224, 224] normalised -> [N, 1024]. */
+  public static EvalNetwork dinov2(Path file, Device device) throws IOException {
+    return new EvalNetwork("dinov2", new TorchScriptExtractor(file, device), 224, false);
+  }
+
+  /** The weight-free stand-in for one metric; {@code metric} picks its seed, so FID and FDD proxies differ. */
+  public static EvalNetwork builtin(String metric, Device device) {
+    return new EvalNetwork("builtin-" + metric, new BuiltinExtractor(metric.hashCode(), BUILTIN_DIM, device),
+        BUILTIN_SIZE, true);
+  }
+
+  public String id() {
+    return id;
+  }
+
+  public boolean proxy() {
+    return proxy;
+  }
+
+  public String describe() {
+    return extractor.describe() + (proxy ? " (proxy: not comparable with published figures)" : "");
+  }
+
+  /** Features of {@code n} uint8 HWC images, row-major [n, dim]. */
+  public float[] features(byte[] images, int n, int height, int width) throws Exception {
+    if (size == 0) {
+      return extractor.extract(pixels(images, n, height, width), n, height, width);
+    }
+    Preprocess preprocess = new Preprocess(width, height, size, IMAGENET_MEAN, IMAGENET_STD);
+    return extractor.extract(preprocess.apply(images, n), n, preprocess.outHeight(), preprocess.outWidth());
+  }
+
+  /** uint8 HWC -> float NCHW holding the exact pixel values, which the Inception export casts back to uint8. */
+  private static float[] pixels(byte[] images, int n, int height, int width) {
+    int plane = height * width;
+    float[] out = new float[n * 3 * plane];
+    for (int i = 0; i < n; i++) {
+      for (int p = 0; p < plane; p++) {
+        for (int c = 0; c < 3; c++) {
+          out[(i * 3 + c) * plane + p] = images[(i * plane + p) * 3 + c] & 0xFF;
+        }
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public void close() {
+    extractor.close();
+  }
+}

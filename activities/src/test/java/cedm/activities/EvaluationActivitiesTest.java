@@ -1,0 +1,89 @@
+package cedm.activities;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+import cedm.activity.DatasetArtifact;
+import cedm.activity.DatasetRequest;
+import cedm.activity.EvaluationArtifact;
+import cedm.activity.EvaluationRequest;
+import cedm.activity.TrainingArtifact;
+import cedm.activity.TrainingRequest;
+import cedm.activity.TrainingRequest.Conditioning;
+import cedm.eval.FeatureStatistics;
+import cedm.spec.ExperimentSpec;
+import cedm.spec.SpecLoader;
+import cedm.store.ArtifactStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Sharded evaluation: a run killed between shards ends with exactly the figures of an uninterrupted one. */
+class EvaluationActivitiesTest {
+  @TempDir Path tmp;
+
+  private ExperimentSpec spec() throws Exception {
+    return SpecLoader.parse("e.yaml", """
+        name: e
+        dataset: {kind: shapes, count: 48, resolution: 16, groups: 3}
+        features: {extractor: builtin}
+        training: {preset: tiny, duration_mimg: 0.0002, batch_size: 16, checkpoint_kimg: 0.1, tick_kimg: 0.1}
+        evaluation: {sets: 2, samples_per_set: 20, shard_size: 8, batch_size: 8, steps: 4, feature_network: builtin,
+                     save_images: true}
+        """, tmp).spec();
+  }
+
+  private record Chain(ArtifactStore store, EvaluationRequest request) {}
+
+  private Chain trained(String name) throws Exception {
+    ExperimentSpec spec = spec();
+    ArtifactStore store = new ArtifactStore(tmp.resolve(name));
+    DatasetArtifact dataset = new DatasetActivitiesImpl(store).importDataset(new DatasetRequest(spec.dataset(), 0));
+    TrainingArtifact model = new TrainingActivitiesImpl(store, Device.cpu()).train(new TrainingRequest(
+        dataset.artifactId(), Conditioning.DATASET_LABELS, null, spec.training(), 0, "ground-truth"));
+    return new Chain(store, new EvaluationRequest(model.artifactId(), dataset.artifactId(), spec.evaluation(),
+        "ground-truth"));
+  }
+
+  @Test
+  void aKilledEvaluationResumesAtItsNextShardWithIdenticalFigures() throws Exception {
+    Chain straight = trained("straight");
+    EvaluationArtifact expected = new EvaluationActivitiesImpl(straight.store(), Device.cpu()).evaluate(straight.request());
+    assertEquals(2, expected.fid().size());
+    assertTrue(expected.proxy());
+    assertTrue(expected.fid().stream().allMatch(f -> f > 0 && Double.isFinite(f)), expected.describe());
+    assertFalse(expected.fid().get(0).equals(expected.fid().get(1)), "different seeds, different sets");
+
+    Chain killed = trained("killed");
+    EvaluationActivitiesImpl evaluation = new EvaluationActivitiesImpl(killed.store(), Device.cpu());
+    assertThrows(EvaluationActivitiesImpl.Interrupted.class, () -> evaluation.evaluate(killed.request(), 4));
+    try (var files = Files.walk(killed.store().root())) {
+      assertEquals(4, files.filter(f -> f.getFileName().toString().endsWith(".builtin-fid.npy")).count(),
+          "the 4 finished shards are kept");
+    }
+    EvaluationArtifact resumed = evaluation.evaluate(killed.request());
+    Path a = straight.store().artifactDir(new cedm.store.StageKey("evaluation", 1, expected.artifactId()));
+    Path b = killed.store().artifactDir(new cedm.store.StageKey("evaluation", 1, resumed.artifactId()));
+    try (NDManager m = NDManager.newBaseManager()) {
+      for (String f : new String[] {"set0.builtin-fid.npz", "set1.builtin-fid.npz"}) {
+        FeatureStatistics.Moments x = FeatureStatistics.Moments.read(m, a.resolve(f));
+        FeatureStatistics.Moments y = FeatureStatistics.Moments.read(m, b.resolve(f));
+        assertArrayEquals(x.mu(), y.mu(), 0, f);
+        assertArrayEquals(x.sigma(), y.sigma(), 0, f);
+      }
+    }
+    assertArrayEquals(Files.readAllBytes(a.resolve("images/000000/000019.png")),
+        Files.readAllBytes(b.resolve("images/000000/000019.png")), "the same sample image");
+    for (int set = 0; set < 2; set++) {
+      // Identical statistics; the distance's float64 products may round differently between runs.
+      assertEquals(expected.fid().get(set), resumed.fid().get(set), 1e-9 * expected.fid().get(set));
+    }
+    assertTrue(evaluation.evaluate(killed.request()).reused());
+  }
+}
