@@ -105,7 +105,7 @@ public final class TrainingActivitiesImpl implements TrainingActivities {
       throw new BadInputException("EDM trains on square images; dataset " + request.datasetId() + " is "
           + data.height() + "x" + data.width());
     }
-    TrainingMetrics metrics = new TrainingMetrics(request.trial());
+    TrainingMetrics metrics = TrainingMetrics.of(request.trial());
     Checkpoints checkpoints = new Checkpoints(store.workDir(key).resolve("checkpoints"),
         request.training().keepCheckpoints());
     String label = "EDM " + request.trial();

@@ -5,17 +5,29 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.Tags;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** Live training figures of one trial, labelled by trial, on Micrometer's global registry. */
+/**
+ * Live training figures of one trial, labelled by trial, on Micrometer's global registry. One
+ * holder per trial and process: a gauge registers once, so a second run of the same trial (a
+ * retry on the same worker) must update the first holder.
+ */
 final class TrainingMetrics {
+  private static final Map<String, TrainingMetrics> BY_TRIAL = new ConcurrentHashMap<>();
+
   private final AtomicReference<Double> loss = new AtomicReference<>(Double.NaN);
   private final AtomicReference<Double> kimg = new AtomicReference<>(0.0);
   private final AtomicReference<Double> imagesPerSecond = new AtomicReference<>(0.0);
   private final AtomicReference<Double> checkpointKimg = new AtomicReference<>(0.0);
   private final Counter resumes;
 
-  TrainingMetrics(String trial) {
+  static TrainingMetrics of(String trial) {
+    return BY_TRIAL.computeIfAbsent(trial, TrainingMetrics::new);
+  }
+
+  private TrainingMetrics(String trial) {
     MeterRegistry registry = Metrics.globalRegistry;
     Tags tags = Tags.of("stage", "training", "trial", trial);
     Gauge.builder("cedm.training.loss", loss, AtomicReference::get).tags(tags).register(registry);
