@@ -21,7 +21,8 @@ public final class FrechetDistance {
   public static double of(double[] mu1, double[] sigma1, double[] mu2, double[] sigma2) {
     int d = mu1.length;
     if (mu2.length != d || sigma1.length != (long) d * d || sigma2.length != (long) d * d) {
-      throw new IllegalArgumentException("statistics of different dimensions: " + d + " and " + mu2.length);
+      throw new IllegalArgumentException("statistics do not match: mu " + d + " and " + mu2.length + ", sigma "
+          + sigma1.length + " and " + sigma2.length + " values");
     }
     double mean = 0;
     double traces = 0;
