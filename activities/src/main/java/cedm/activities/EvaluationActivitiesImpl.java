@@ -158,7 +158,7 @@ public final class EvaluationActivitiesImpl implements EvaluationActivities {
             throw new BadInputException("reference statistics have dimension " + reference.dim() + " but "
                 + network.describe() + " gives " + set.dim() + " features");
           }
-          set.write(manager, dir.resolve(String.format("set%d.%s.npz", s, network.id())));
+          set.write(dir.resolve(String.format("set%d.%s.npz", s, network.id())));
           values.add(FrechetDistance.of(set.mu(), set.sigma(), reference.mu(), reference.sigma()));
         }
       }
@@ -217,7 +217,7 @@ public final class EvaluationActivitiesImpl implements EvaluationActivities {
         stats.add(manager, f, count);
         StageRun.heartbeat(new StageProgress("reference statistics " + network.id(), from + count, n, "images"));
       }
-      stats.moments().write(manager, dir.resolve("statistics.npz"));
+      stats.moments().write(dir.resolve("statistics.npz"));
       ObjectNode meta = JSON.createObjectNode();
       meta.put("images", n);
       meta.put("network", network.describe());

@@ -6,11 +6,15 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import cedm.io.BadInputException;
+import cedm.io.Npy;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Path;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
 
 /**
  * Mean and covariance of feature vectors, accumulated in float64 in one streaming pass, as EDM's
@@ -18,6 +22,8 @@ import java.nio.file.Path;
  * EDM's reference files: an .npz with float64 arrays {@code mu} [d] and {@code sigma} [d, d].
  */
 public final class FeatureStatistics {
+  /** 1980-01-01, the earliest zip time: entries carry no wall-clock time. */
+  private static final long FIXED_TIME = 315532800000L;
   private final int dim;
   private final double[] sum;
   private final double[] outer;
@@ -80,14 +86,26 @@ public final class FeatureStatistics {
       return mu.length;
     }
 
-    public void write(NDManager manager, Path file) throws IOException {
-      try (NDManager m = manager.newSubManager(); OutputStream out = Files.newOutputStream(file)) {
-        NDArray mean = m.create(mu);
-        mean.setName("mu");
-        NDArray cov = m.create(sigma, new Shape(mu.length, mu.length));
-        cov.setName("sigma");
-        new NDList(mean, cov).encode(out, NDList.Encoding.NPZ);
+    /**
+     * Writes numpy's .npz layout (mu.npy and sigma.npy in a zip) with fixed entry times, so the
+     * same statistics always give the same bytes.
+     */
+    public void write(Path file) throws IOException {
+      try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(file))) {
+        entry(zip, "mu.npy", mu, mu.length);
+        entry(zip, "sigma.npy", sigma, mu.length, mu.length);
       }
+    }
+
+    private static void entry(ZipOutputStream zip, String name, double[] values, long... shape) throws IOException {
+      ZipEntry e = new ZipEntry(name);
+      e.setTime(FIXED_TIME);
+      zip.putNextEntry(e);
+      zip.write(Npy.header(Npy.DType.F64, shape));
+      ByteBuffer data = ByteBuffer.allocate(values.length * 8).order(ByteOrder.LITTLE_ENDIAN);
+      data.asDoubleBuffer().put(values);
+      zip.write(data.array());
+      zip.closeEntry();
     }
 
     /** Reads an .npz with keys mu and sigma (EDM's public reference statistics, or cedm's). */

@@ -30,7 +30,7 @@ class AddPointsTest {
         search: {enabled: false}
         grid: {points: [3], methods: [kmeans], unconditional: false}
         training: {preset: tiny, duration_mimg: 0.0002, batch_size: 16, checkpoint_kimg: 0.1, tick_kimg: 0.1}
-        evaluation: {feature_network: builtin}
+        evaluation: {feature_network: builtin, sets: 1, samples_per_set: 16, batch_size: 16, shard_size: 16, steps: 4}
         """);
     String store = tmp.resolve("store").toString();
     try (EmbeddedTemporal server = EmbeddedTemporal.start(0)) {

@@ -31,7 +31,7 @@ class SweepClientTest {
         search: {enabled: false}
         grid: {points: [3], methods: [kmeans]}
         training: {preset: tiny, duration_mimg: 0.0002, batch_size: 16, checkpoint_kimg: 0.1, tick_kimg: 0.1}
-        evaluation: {feature_network: builtin}
+        evaluation: {feature_network: builtin, sets: 1, samples_per_set: 16, batch_size: 16, shard_size: 16, steps: 4}
         """, tmp);
     ArtifactStore store = new ArtifactStore(tmp.resolve("store"));
     try (EmbeddedTemporal server = EmbeddedTemporal.start(0)) {
