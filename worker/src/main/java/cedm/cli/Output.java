@@ -11,4 +11,8 @@ abstract class Output {
   PrintWriter out() {
     return commandSpec.commandLine().getOut();
   }
+
+  PrintWriter err() {
+    return commandSpec.commandLine().getErr();
+  }
 }

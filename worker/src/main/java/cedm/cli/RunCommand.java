@@ -4,6 +4,7 @@ import cedm.runtime.ConnectionOptions;
 import cedm.runtime.CedmWorker;
 import cedm.runtime.WorkerConfig;
 import cedm.runtime.EmbeddedTemporal;
+import cedm.runtime.MetricsEndpoint;
 import cedm.runtime.SweepClient;
 import cedm.spec.LoadedSpec;
 import cedm.spec.SpecLoader;
@@ -33,6 +34,7 @@ import picocli.CommandLine.Parameters;
     + "live progress, results. Interrupt and run again to continue from the finished stages.")
 final class RunCommand extends Output implements Callable<Integer> {
   @Mixin StoreOptions store;
+  @Mixin MetricsOption metrics;
 
   @Parameters(paramLabel = "SPEC")
   Path spec;
@@ -48,12 +50,14 @@ final class RunCommand extends Output implements Callable<Integer> {
     PrintWriter out = out();
     LoadedSpec loaded = SpecLoader.load(spec);
     int slots = cpuSlots != null ? cpuSlots : Runtime.getRuntime().availableProcessors();
-    try (EmbeddedTemporal server = EmbeddedTemporal.start(port);
+    try (MetricsEndpoint endpoint = metrics.start(err());
+        EmbeddedTemporal server = EmbeddedTemporal.start(port);
         Connected c = new Connected(ConnectionOptions.plain(server.target(), "default"), store.open());
         CedmWorker worker = new CedmWorker(c.client, c.store,
             WorkerConfig.cpuOnly(loaded.spec().runtime().cpuQueue(), loaded.spec().runtime().gpuQueue(), slots)).start()) {
       out.println("cedm: running " + spec + " as sweep " + loaded.sweepId());
-      out.println("cedm: store " + c.store.root() + ", embedded Temporal on " + server.target());
+      out.println("cedm: store " + c.store.root() + ", embedded Temporal on " + server.target()
+          + (endpoint == null ? "" : ", metrics at " + endpoint.url()));
       SweepClient.Submission submission = c.sweeps.submit(loaded);
       watch(out, c.sweeps, submission.sweepId());
       try {

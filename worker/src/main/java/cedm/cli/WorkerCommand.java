@@ -1,6 +1,7 @@
 package cedm.cli;
 
 import cedm.runtime.CedmWorker;
+import cedm.runtime.MetricsEndpoint;
 import cedm.runtime.WorkerConfig;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,6 +15,7 @@ import picocli.CommandLine.Option;
 final class WorkerCommand extends Output implements Callable<Integer> {
   @Mixin ConnectionMixin connection;
   @Mixin StoreOptions store;
+  @Mixin MetricsOption metrics;
 
   @Option(names = "--cpu-queue", defaultValue = "cedm-cpu", description = "CPU task queue (spec runtime.cpu_queue; default ${DEFAULT-VALUE}).")
   String cpuQueue;
@@ -31,11 +33,12 @@ final class WorkerCommand extends Output implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    try (Connected c = new Connected(connection.options(), store.open());
+    try (MetricsEndpoint endpoint = metrics.start(err());
+        Connected c = new Connected(connection.options(), store.open());
         CedmWorker worker = new CedmWorker(c.client, c.store, config()).start()) {
       out().println("cedm: worker on " + connection.target + " namespace " + connection.namespace
           + ", queues " + cpuQueue + " and " + gpuQueue + " (gpus: " + gpus + "), store " + c.store.root()
-          + "; Ctrl-C stops it");
+          + (endpoint == null ? "" : ", metrics " + endpoint.url()) + "; Ctrl-C stops it");
       CountDownLatch stop = new CountDownLatch(1);
       Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
       stop.await();

@@ -28,7 +28,8 @@ public record ConnectionOptions(
   }
 
   public WorkflowServiceStubs connect() throws IOException {
-    WorkflowServiceStubsOptions.Builder options = WorkflowServiceStubsOptions.newBuilder().setTarget(target);
+    WorkflowServiceStubsOptions.Builder options = WorkflowServiceStubsOptions.newBuilder().setTarget(target)
+        .setMetricsScope(TemporalMetrics.scope());
     boolean secure = tls || clientCert != null || serverCa != null || apiKey != null;
     if (secure) {
       SimpleSslContextBuilder ssl = clientCert != null
