@@ -33,7 +33,7 @@ class EvaluationActivitiesTest {
         features: {extractor: builtin}
         training: {preset: tiny, duration_mimg: 0.0002, batch_size: 16, checkpoint_kimg: 0.1, tick_kimg: 0.1}
         evaluation: {sets: 2, samples_per_set: 20, shard_size: 8, batch_size: 8, steps: 4, feature_network: builtin,
-                     save_images: true}
+                     metrics: [fid, fdd], save_images: true}
         """, tmp).spec();
   }
 
@@ -57,24 +57,50 @@ class EvaluationActivitiesTest {
     assertTrue(expected.proxy());
     assertTrue(expected.fid().stream().allMatch(f -> f > 0 && Double.isFinite(f)), expected.describe());
     assertFalse(expected.fid().get(0).equals(expected.fid().get(1)), "different seeds, different sets");
+    assertEquals(2, expected.fdd().size(), "FDD per set with its own (proxy) network");
+    assertFalse(expected.fdd().equals(expected.fid()));
 
     Chain killed = trained("killed");
     EvaluationActivitiesImpl evaluation = new EvaluationActivitiesImpl(killed.store(), Device.cpu());
     assertThrows(EvaluationActivitiesImpl.Interrupted.class, () -> evaluation.evaluate(killed.request(), 4));
     try (var files = Files.walk(killed.store().root())) {
       assertEquals(4, files.filter(f -> f.getFileName().toString().endsWith(".builtin-fid.npy")).count(),
-          "the 4 finished shards are kept");
+          "the 4 finished shards are kept, for each network");
     }
     EvaluationArtifact resumed = evaluation.evaluate(killed.request());
     Path a = straight.store().artifactDir(new cedm.store.StageKey("evaluation", 1, expected.artifactId()));
     Path b = killed.store().artifactDir(new cedm.store.StageKey("evaluation", 1, resumed.artifactId()));
-    for (String f : new String[] {"set0.builtin-fid.npz", "set1.builtin-fid.npz", "images/000000/000019.png"}) {
+    for (String f : new String[] {"set0.builtin-fid.npz", "set1.builtin-fid.npz", "set1.builtin-fdd.npz",
+        "images/000000/000019.png"}) {
       assertArrayEquals(Files.readAllBytes(a.resolve(f)), Files.readAllBytes(b.resolve(f)), "identical " + f);
     }
     for (int set = 0; set < 2; set++) {
       // Identical statistics; the distance's float64 products may round differently between runs.
       assertEquals(expected.fid().get(set), resumed.fid().get(set), 1e-9 * expected.fid().get(set));
+      assertEquals(expected.fdd().get(set), resumed.fdd().get(set), 1e-9 * expected.fdd().get(set));
     }
     assertTrue(evaluation.evaluate(killed.request()).reused());
+  }
+
+  /** With fid_reference naming set 0's own statistics, set 0 is at distance 0 and set 1 is not. */
+  @Test
+  void anEdmFormatReferenceFileReplacesTheTrainingSetStatistics() throws Exception {
+    Chain chain = trained("reference");
+    EvaluationArtifact first = new EvaluationActivitiesImpl(chain.store(), Device.cpu()).evaluate(chain.request());
+    Path set0 = chain.store().artifactDir(new cedm.store.StageKey("evaluation", 1, first.artifactId()))
+        .resolve("set0.builtin-fid.npz");
+    Files.copy(set0, tmp.resolve("ref.npz"));
+    ExperimentSpec spec = SpecLoader.parse("r.yaml", """
+        name: e
+        dataset: {kind: shapes, count: 48, resolution: 16, groups: 3}
+        features: {extractor: builtin}
+        training: {preset: tiny, duration_mimg: 0.0002, batch_size: 16, checkpoint_kimg: 0.1, tick_kimg: 0.1}
+        evaluation: {sets: 2, samples_per_set: 20, shard_size: 8, batch_size: 8, steps: 4, feature_network: builtin,
+                     fid_reference: ref.npz}
+        """, tmp).spec();
+    EvaluationArtifact against = new EvaluationActivitiesImpl(chain.store(), Device.cpu()).evaluate(
+        new EvaluationRequest(chain.request().trainingId(), chain.request().datasetId(), spec.evaluation(), "ground-truth"));
+    assertEquals(0, against.fid().get(0), 1e-6, "set 0 against its own statistics");
+    assertTrue(against.fid().get(1) > 1e-3, "set 1 differs: " + against.fid());
   }
 }
