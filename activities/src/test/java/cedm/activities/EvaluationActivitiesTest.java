@@ -63,9 +63,21 @@ class EvaluationActivitiesTest {
     Chain killed = trained("killed");
     EvaluationActivitiesImpl evaluation = new EvaluationActivitiesImpl(killed.store(), Device.cpu());
     assertThrows(EvaluationActivitiesImpl.Interrupted.class, () -> evaluation.evaluate(killed.request(), 4));
+    java.util.Map<Path, java.nio.file.attribute.FileTime> kept = new java.util.HashMap<>();
     try (var files = Files.walk(killed.store().root())) {
-      assertEquals(4, files.filter(f -> f.getFileName().toString().endsWith(".builtin-fid.npy")).count(),
-          "the 4 finished shards are kept, for each network");
+      for (Path f : files.filter(f -> f.getFileName().toString().matches("set\\d-shard.*\\.npy")).toList()) {
+        kept.put(f, Files.getLastModifiedTime(f));
+      }
+    }
+    assertEquals(8, kept.size(), "the 4 finished shards are kept, for each network");
+    Thread.sleep(20);
+    assertThrows(EvaluationActivitiesImpl.Interrupted.class, () -> evaluation.evaluate(killed.request(), 1));
+    for (var e : kept.entrySet()) {
+      assertEquals(e.getValue(), Files.getLastModifiedTime(e.getKey()), "not generated again: " + e.getKey());
+    }
+    try (var files = Files.walk(killed.store().root())) {
+      assertEquals(10, files.filter(f -> f.getFileName().toString().matches("set\\d-shard.*\\.npy")).count(),
+          "a restart generates the next unfinished shard");
     }
     EvaluationArtifact resumed = evaluation.evaluate(killed.request());
     Path a = straight.store().artifactDir(new cedm.store.StageKey("evaluation", 1, expected.artifactId()));

@@ -54,7 +54,7 @@ class AugmentPipeTest {
     try (NDManager manager = NDManager.newBaseManager()) {
       Map<String, NDArray> f = EdmFixtures.read(manager, "augment.safetensors");
       Replay draws = new Replay(f);
-      AugmentPipe.Result r = new AugmentPipe(0.6).apply(f.get("images"), draws);
+      AugmentPipe.Result r = new AugmentPipe(0.7).apply(f.get("images"), draws);
       assertTrue(draws.exhausted(), "every reference draw consumed, in order");
       assertEquals(f.get("out_images").getShape(), r.images().getShape());
       double labelErr = EdmFixtures.maxAbsDiff(r.labels(), f.get("out_labels"));
@@ -62,6 +62,14 @@ class AugmentPipeTest {
       double imageErr = EdmFixtures.maxAbsDiff(r.images(), f.get("out_images"));
       assertTrue(imageErr <= 1e-4, "augmented images differ by " + imageErr);
       assertTrue(EdmFixtures.maxAbsDiff(f.get("images"), f.get("out_images")) > 0.5, "the fixture augments something");
+      float[] labels = f.get("out_labels").toFloatArray();
+      for (int column = 0; column < NetworkConfig.AUGMENT_DIM; column++) {
+        boolean used = false;
+        for (int row = column; row < labels.length; row += NetworkConfig.AUGMENT_DIM) {
+          used |= labels[row] != 0;
+        }
+        assertTrue(used, "the fixture exercises augment label " + column);
+      }
     }
   }
 }
