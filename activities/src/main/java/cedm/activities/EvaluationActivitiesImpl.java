@@ -28,9 +28,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Generates a trial's sample sets shard by shard and scores each set by FID (and FDD) against
@@ -88,14 +91,9 @@ public final class EvaluationActivitiesImpl implements EvaluationActivities {
   }
 
   private static String modelDigests(EvaluationSpec spec) throws Exception {
-    if (spec.featureNetwork() == EvaluationSpec.FeatureNetwork.BUILTIN) {
-      return "builtin";
-    }
     StringBuilder s = new StringBuilder();
     for (Metric metric : spec.metrics()) {
-      String field = metric == Metric.FID ? "evaluation.inception_model" : "evaluation.dinov2_model";
-      s.append(metric).append('=').append(digest(field, metric == Metric.FID ? spec.inceptionModel()
-          : spec.dinov2Model())).append(';');
+      s.append(metric).append('=').append(networkDigest(spec, metric)).append(';');
     }
     if (spec.fidReference() != null) {
       s.append("reference=").append(digest("evaluation.fid_reference", spec.fidReference()));
@@ -103,8 +101,17 @@ public final class EvaluationActivitiesImpl implements EvaluationActivities {
     return s.toString();
   }
 
+  /** What identifies one metric's network: "builtin", or the digest of its TorchScript file. */
+  private static String networkDigest(EvaluationSpec spec, Metric metric) throws Exception {
+    if (spec.featureNetwork() == EvaluationSpec.FeatureNetwork.BUILTIN) {
+      return "builtin";
+    }
+    return metric == Metric.FID ? digest("evaluation.inception_model", spec.inceptionModel())
+        : digest("evaluation.dinov2_model", spec.dinov2Model());
+  }
+
   private static String digest(String field, String file) throws Exception {
-    if (file == null || !java.nio.file.Files.isRegularFile(Path.of(file))) {
+    if (file == null || !Files.isRegularFile(Path.of(file))) {
       throw new BadInputException(field + ": file " + file + " not found (feature_network: pretrained needs it; "
           + "feature_network: builtin computes proxy figures without it)");
     }
@@ -113,7 +120,7 @@ public final class EvaluationActivitiesImpl implements EvaluationActivities {
 
   private EvalNetwork network(EvaluationSpec spec, Metric metric) throws Exception {
     if (spec.featureNetwork() == EvaluationSpec.FeatureNetwork.BUILTIN) {
-      return EvalNetwork.builtin(metric.name().toLowerCase(java.util.Locale.ROOT), device);
+      return EvalNetwork.builtin(metric.name().toLowerCase(Locale.ROOT), device);
     }
     return metric == Metric.FID ? EvalNetwork.inception(Path.of(spec.inceptionModel()), device)
         : EvalNetwork.dinov2(Path.of(spec.dinov2Model()), device);
@@ -141,7 +148,7 @@ public final class EvaluationActivitiesImpl implements EvaluationActivities {
       StageRun.heartbeat(new StageProgress(label, 0, total, "shards"));
       shards.generate(manager, generator, networks, config.resolution(), spec.saveImages(),
           done -> StageRun.heartbeat(new StageProgress(label, done, total, "shards")), maxShards);
-      if (maxShards > 0 && !complete(shards, networks, spec)) {
+      if (maxShards > 0 && !shards.complete(networks)) {
         return null;
       }
       ObjectNode meta = JSON.createObjectNode();
@@ -166,25 +173,12 @@ public final class EvaluationActivitiesImpl implements EvaluationActivities {
         meta.putArray("fdd");
       }
       if (spec.saveImages()) {
-        java.nio.file.Files.move(shards.images(), dir.resolve("images"));
+        Files.move(shards.images(), dir.resolve("images"));
       }
       return meta;
     } finally {
       networks.forEach(EvalNetwork::close);
     }
-  }
-
-  private static boolean complete(SampleShards shards, List<EvalNetwork> networks, EvaluationSpec spec) {
-    for (int s = 0; s < spec.sets(); s++) {
-      for (int k = 0; k < shards.shardsPerSet(); k++) {
-        for (EvalNetwork n : networks) {
-          if (!java.nio.file.Files.isRegularFile(shards.features(s, k, n))) {
-            return false;
-          }
-        }
-      }
-    }
-    return true;
   }
 
   /** The training set's statistics for a network: the spec's .npz for FID, else computed once and stored. */
@@ -195,8 +189,7 @@ public final class EvaluationActivitiesImpl implements EvaluationActivities {
     }
     ObjectNode section = JSON.createObjectNode();
     section.put("network", network.id());
-    section.put("model", metric == Metric.FID ? String.valueOf(spec.inceptionModel()) : String.valueOf(spec.dinov2Model()));
-    section.put("digest", modelDigests(spec));
+    section.put("digest", networkDigest(spec, metric));
     StageKey key = StageKey.of(REFERENCE_STAGE, VERSION, section, List.of(dataset.key().id()));
     ArtifactStore.Obtained obtained = store.obtain(key, dir -> {
       Path imagesFile = dataset.file(DatasetImporter.IMAGES);
@@ -209,7 +202,7 @@ public final class EvaluationActivitiesImpl implements EvaluationActivities {
       FeatureStatistics stats = null;
       for (int from = 0; from < n; from += REFERENCE_BATCH) {
         int count = Math.min(REFERENCE_BATCH, n - from);
-        byte[] batch = java.util.Arrays.copyOfRange(all, from * size, (from + count) * size);
+        byte[] batch = Arrays.copyOfRange(all, from * size, (from + count) * size);
         float[] f = network.features(batch, count, h, w);
         if (stats == null) {
           stats = new FeatureStatistics(f.length / count);

@@ -16,6 +16,7 @@ import cedm.store.Checkpoints;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -59,7 +60,7 @@ public final class EdmBenchmarks {
       int steps) {
     SongUNet net = new SongUNet(NetworkConfig.preset(preset, resolution, 3, labels, 9));
     long[] counts = new long[labels];
-    java.util.Arrays.fill(counts, 1);
+    Arrays.fill(counts, 1);
     try (NDManager m = NDManager.newBaseManager()) {
       NetworkParameters params = NetworkParameters.initialise(net.layout(), m, 0);
       SampleGenerator g = new SampleGenerator(new EdmPrecond(net), params, new HeunSampler(steps, 0.002, 80, 7), counts,

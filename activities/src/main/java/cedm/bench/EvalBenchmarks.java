@@ -1,6 +1,9 @@
 package cedm.bench;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import cedm.eval.FeatureStatistics;
 import cedm.eval.FrechetDistance;
 import java.util.SplittableRandom;
@@ -47,8 +50,8 @@ public final class EvalBenchmarks {
       a[i] = (float) r.nextGaussian();
     }
     try (NDManager m = NDManager.newBaseManager()) {
-      var x = m.create(a, new ai.djl.ndarray.types.Shape(d, d)).toType(ai.djl.ndarray.types.DataType.FLOAT64, false);
-      var c = x.matMul(x.transpose()).div(d).add(m.eye(d).toType(ai.djl.ndarray.types.DataType.FLOAT64, false).mul(0.1));
+      NDArray x = m.create(a, new Shape(d, d)).toType(DataType.FLOAT64, false);
+      NDArray c = x.matMul(x.transpose()).div(d).add(m.eye(d).toType(DataType.FLOAT64, false).mul(0.1));
       return c.toDoubleArray();
     }
   }

@@ -4,7 +4,6 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
@@ -12,6 +11,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
+import cedm.io.Safetensors;
 import cedm.optim.AdamW;
 import cedm.random.Seeds;
 import cedm.random.Shuffle;
@@ -22,9 +22,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -250,17 +247,7 @@ public final class EdmTrainer {
     checkpoints.save(s.nimg, meta, dir -> {
       s.net.save(dir.resolve("net.safetensors"));
       s.ema.save(dir.resolve("ema.safetensors"));
-      NDList moments = new NDList();
-      s.adam.moments().forEach((k, v) -> {
-        NDArray copy = v.duplicate();
-        copy.setName(k);
-        moments.add(copy);
-      });
-      try (OutputStream out = Files.newOutputStream(dir.resolve("adam.safetensors"))) {
-        moments.encode(out, NDList.Encoding.SAFETENSORS);
-      } finally {
-        moments.close();
-      }
+      Safetensors.write(dir.resolve("adam.safetensors"), s.adam.moments());
     });
   }
 
@@ -276,10 +263,7 @@ public final class EdmTrainer {
     s.ema = NetworkParameters.load(net.layout(), manager, dir.resolve("ema.safetensors"));
     s.net.requireGradients();
     s.adam = new AdamW(0.9, 0.999, 1e-8);
-    Map<String, NDArray> moments = new HashMap<>();
-    try (InputStream in = Files.newInputStream(dir.resolve("adam.safetensors"))) {
-      NDList.decode(manager, in).forEach(a -> moments.put(a.getName(), a));
-    }
+    Map<String, NDArray> moments = Safetensors.read(manager, dir.resolve("adam.safetensors"));
     Map<String, Long> steps = new HashMap<>();
     meta.get("adam_steps").fields().forEachRemaining(e -> steps.put(e.getKey(), e.getValue().asLong()));
     s.adam.restore(moments, steps);

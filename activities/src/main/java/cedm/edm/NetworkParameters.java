@@ -1,15 +1,13 @@
 package cedm.edm;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import cedm.io.BadInputException;
+import cedm.io.Safetensors;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -85,20 +83,12 @@ public final class NetworkParameters implements Function<String, NDArray> {
   /** Writes parameters and buffers as safetensors (float32, reference names). */
   public void save(Path file) throws IOException {
     NDManager manager = values.values().iterator().next().getManager();
-    try (NDManager tmp = manager.newSubManager(); OutputStream out = Files.newOutputStream(file)) {
-      NDList list = new NDList();
-      values.forEach((k, v) -> {
-        NDArray copy = v.duplicate();
-        copy.attach(tmp);
-        copy.setName(k);
-        list.add(copy);
-      });
+    try (NDManager tmp = manager.newSubManager()) {
+      Map<String, NDArray> all = new LinkedHashMap<>(values);
       for (ParameterLayout.Buffer b : layout.buffers()) {
-        NDArray buffer = tmp.create(b.values(), b.shape());
-        buffer.setName(b.name());
-        list.add(buffer);
+        all.put(b.name(), tmp.create(b.values(), b.shape()));
       }
-      list.encode(out, NDList.Encoding.SAFETENSORS);
+      Safetensors.write(file, all);
     }
   }
 
@@ -108,16 +98,10 @@ public final class NetworkParameters implements Function<String, NDArray> {
    * error that names the file and the tensor.
    */
   public static NetworkParameters load(ParameterLayout layout, NDManager manager, Path file) throws IOException {
-    NDList list;
-    try (InputStream in = Files.newInputStream(file)) {
-      list = NDList.decode(manager, in);
-    } catch (RuntimeException e) {
-      throw new BadInputException(file + ": not a safetensors file (" + e.getMessage() + ")");
-    }
-    Map<String, NDArray> byName = new LinkedHashMap<>();
-    list.forEach(a -> byName.put(a.getName(), a));
+    Map<String, NDArray> byName = Safetensors.read(manager, file);
+    Map<String, NDArray> all = new LinkedHashMap<>(byName);
     Map<String, NDArray> values = new LinkedHashMap<>();
-    List<String> problems = new java.util.ArrayList<>();
+    List<String> problems = new ArrayList<>();
     for (ParameterLayout.Entry e : layout.entries()) {
       NDArray a = byName.remove(e.name());
       if (a == null) {
@@ -133,7 +117,7 @@ public final class NetworkParameters implements Function<String, NDArray> {
       problems.add("unexpected " + new TreeSet<>(byName.keySet()));
     }
     if (!problems.isEmpty()) {
-      list.close();
+      all.values().forEach(NDArray::close);
       throw new BadInputException(file + ": does not fit this network: " + String.join("; ", problems.subList(0,
           Math.min(5, problems.size()))) + (problems.size() > 5 ? "; and " + (problems.size() - 5) + " more" : ""));
     }

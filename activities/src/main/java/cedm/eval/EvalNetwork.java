@@ -24,6 +24,7 @@ public final class EvalNetwork implements AutoCloseable {
   private final FeatureExtractor extractor;
   private final int size;
   private final boolean proxy;
+  private Preprocess preprocess;
 
   private EvalNetwork(String id, FeatureExtractor extractor, int size, boolean proxy) {
     this.id = id;
@@ -65,7 +66,9 @@ public final class EvalNetwork implements AutoCloseable {
     if (size == 0) {
       return extractor.extract(pixels(images, n, height, width), n, height, width);
     }
-    Preprocess preprocess = new Preprocess(width, height, size, IMAGENET_MEAN, IMAGENET_STD);
+    if (preprocess == null || preprocess.inWidth() != width || preprocess.inHeight() != height) {
+      preprocess = new Preprocess(width, height, size, IMAGENET_MEAN, IMAGENET_STD);
+    }
     return extractor.extract(preprocess.apply(images, n), n, preprocess.outHeight(), preprocess.outWidth());
   }
 

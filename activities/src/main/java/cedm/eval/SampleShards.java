@@ -56,9 +56,7 @@ public final class SampleShards {
     int computed = 0;
     for (int s = 0; s < sets; s++) {
       for (int k = 0; k < shardsPerSet(); k++) {
-        int shard = k;
-        int set = s;
-        if (networks.stream().allMatch(n -> Files.isRegularFile(features(set, shard, n)))) {
+        if (done(s, k, networks)) {
           continue;
         }
         if (maxShards > 0 && computed == maxShards) {
@@ -87,6 +85,22 @@ public final class SampleShards {
       }
     }
     return computed;
+  }
+
+  /** Every shard of every set has its features for every network. */
+  public boolean complete(List<EvalNetwork> networks) {
+    for (int s = 0; s < sets; s++) {
+      for (int k = 0; k < shardsPerSet(); k++) {
+        if (!done(s, k, networks)) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  private boolean done(int set, int shard, List<EvalNetwork> networks) {
+    return networks.stream().allMatch(n -> Files.isRegularFile(features(set, shard, n)));
   }
 
   /** Streams one set's shards, in order, into statistics. */

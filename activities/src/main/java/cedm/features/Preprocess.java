@@ -22,6 +22,14 @@ public final class Preprocess {
     this.std = new float[] {std.get(0).floatValue(), std.get(1).floatValue(), std.get(2).floatValue()};
   }
 
+  public int inWidth() {
+    return inW;
+  }
+
+  public int inHeight() {
+    return inH;
+  }
+
   public int outWidth() {
     return resize.outWidth();
   }

@@ -1,0 +1,45 @@
+package cedm.io;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Named tensors in the safetensors format, through DJL's encoder. */
+public final class Safetensors {
+  private Safetensors() {}
+
+  /** Writes copies of {@code tensors} under their keys; the arrays themselves are not renamed. */
+  public static void write(Path file, Map<String, NDArray> tensors) throws IOException {
+    NDList list = new NDList();
+    try (OutputStream out = Files.newOutputStream(file)) {
+      tensors.forEach((name, t) -> {
+        NDArray copy = t.duplicate();
+        copy.setName(name);
+        list.add(copy);
+      });
+      list.encode(out, NDList.Encoding.SAFETENSORS);
+    } finally {
+      list.close();
+    }
+  }
+
+  /** Every tensor of the file by name, in {@code manager}; a file that is not safetensors is bad input. */
+  public static Map<String, NDArray> read(NDManager manager, Path file) throws IOException {
+    NDList list;
+    try (InputStream in = Files.newInputStream(file)) {
+      list = NDList.decode(manager, in);
+    } catch (RuntimeException e) {
+      throw new BadInputException(file + ": not a safetensors file (" + e.getMessage() + ")");
+    }
+    Map<String, NDArray> out = new LinkedHashMap<>();
+    list.forEach(a -> out.put(a.getName(), a));
+    return out;
+  }
+}
