@@ -43,11 +43,12 @@ public final class ClusteringActivitiesImpl implements ClusteringActivities {
   public ClusteringActivitiesImpl(ArtifactStore store, Device device) {
     this.store = store;
     this.device = device;
+    StageMetrics.slot(device);
   }
 
   @Override
   public ClusteringArtifact cluster(ClusteringRequest request) {
-    return StageRun.of(STAGE).run(() -> {
+    return StageRun.onDevice(STAGE, request.labels(), device).run(() -> {
       Artifact features = Inputs.require(store, FeatureActivitiesImpl.STAGE, FeatureActivitiesImpl.VERSION, request.featuresId());
       boolean temi = request.method() == ClusteringMethod.TEMI;
       Artifact knn = temi ? Inputs.require(store, KnnActivitiesImpl.STAGE, KnnActivitiesImpl.VERSION, request.knnId()) : null;
@@ -55,7 +56,9 @@ public final class ClusteringActivitiesImpl implements ClusteringActivities {
           temi ? List.of(request.featuresId(), request.knnId()) : List.of(request.featuresId()));
       ArtifactStore.Obtained obtained = store.obtain(key, dir -> produce(request, key, features, knn, dir),
           StageRun::heartbeatWaiting);
-      return artifact(key, obtained, request);
+      ClusteringArtifact result = artifact(key, obtained, request);
+      new ClusteringMetrics(request.labels(), request.method().id()).result(result);
+      return result;
     });
   }
 
@@ -84,10 +87,14 @@ public final class ClusteringActivitiesImpl implements ClusteringActivities {
     if (request.method() == ClusteringMethod.TEMI) {
       Path knnFile = knn.file(KnnActivitiesImpl.INDICES);
       int width = (int) Npy.readHeader(knnFile).shape()[1];
+      ClusteringMetrics metrics = new ClusteringMetrics(request.labels(), request.method().id());
       TemiTrainer trainer = new TemiTrainer(request.clustering().temi(), request.clusters(), request.seed(), device);
       Checkpoints checkpoints = new Checkpoints(store.workDir(key).resolve("checkpoints"), 2);
       TemiTrainer.Outcome outcome = trainer.train(x, n, d, Npy.readLongs(knnFile), width, checkpoints,
-          p -> StageRun.heartbeat(new StageProgress(label, p.epoch(), p.epochs(), "epochs")));
+          p -> {
+            metrics.temiLoss(p.loss());
+            StageRun.heartbeat(new StageProgress(label, p.epoch(), p.epochs(), "epochs"));
+          });
       assignments = outcome.assignments();
       ArrayNode losses = meta.putArray("headLosses");
       for (double l : outcome.headLosses()) {

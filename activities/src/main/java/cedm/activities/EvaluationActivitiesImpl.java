@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import cedm.activity.EvaluationActivities;
 import cedm.activity.EvaluationArtifact;
 import cedm.activity.EvaluationRequest;
+import cedm.activity.RunLabels;
 import cedm.activity.StageProgress;
 import cedm.data.DatasetImporter;
 import cedm.edm.EdmPrecond;
@@ -53,11 +54,12 @@ public final class EvaluationActivitiesImpl implements EvaluationActivities {
   public EvaluationActivitiesImpl(ArtifactStore store, Device device) {
     this.store = store;
     this.device = device;
+    StageMetrics.slot(device);
   }
 
   @Override
   public EvaluationArtifact evaluate(EvaluationRequest request) {
-    return StageRun.of(STAGE).run(() -> evaluate(request, 0));
+    return StageRun.onDevice(STAGE, request.labels(), device).run(() -> evaluate(request, 0));
   }
 
   /** {@code maxShards} > 0 stops after that many new shards and returns null (tests simulate a kill with it). */
@@ -79,8 +81,11 @@ public final class EvaluationActivitiesImpl implements EvaluationActivities {
       return meta;
     }, StageRun::heartbeatWaiting);
     JsonNode m = obtained.artifact().manifest().meta();
-    return new EvaluationArtifact(key.id(), obtained.reused(), request.trial(), m.get("proxy").asBoolean(),
-        spec.samplesPerSet(), doubles(m.get("fid")), doubles(m.get("fdd")));
+    EvaluationArtifact scores = new EvaluationArtifact(key.id(), obtained.reused(),
+        RunLabels.orNone(request.labels()).trial(), m.get("proxy").asBoolean(), spec.samplesPerSet(),
+        doubles(m.get("fid")), doubles(m.get("fdd")));
+    EvaluationMetrics.report(request.labels(), scores);
+    return scores;
   }
 
   /** Ends a test's simulated kill without producing the artifact. */
@@ -144,7 +149,7 @@ public final class EvaluationActivitiesImpl implements EvaluationActivities {
       SampleShards shards = new SampleShards(store.workDir(key).resolve("shards"), spec.sets(), spec.samplesPerSet(),
           spec.shardSize());
       int total = spec.sets() * shards.shardsPerSet();
-      String label = "evaluation " + request.trial();
+      String label = "evaluation " + RunLabels.orNone(request.labels()).trial();
       StageRun.heartbeat(new StageProgress(label, 0, total, "shards"));
       shards.generate(manager, generator, networks, config.resolution(), spec.saveImages(),
           done -> StageRun.heartbeat(new StageProgress(label, done, total, "shards")), maxShards);

@@ -30,11 +30,12 @@ public final class FeatureActivitiesImpl implements FeatureActivities {
   public FeatureActivitiesImpl(ArtifactStore store, Device device) {
     this.store = store;
     this.device = device;
+    StageMetrics.slot(device);
   }
 
   @Override
   public FeaturesArtifact extractFeatures(FeaturesRequest request) {
-    return StageRun.of(STAGE).run(() -> {
+    return StageRun.onDevice(STAGE, request.labels(), device).run(() -> {
       Artifact dataset = Inputs.require(store, DatasetActivitiesImpl.STAGE, DatasetActivitiesImpl.VERSION, request.datasetId());
       StageKey key = StageKey.of(STAGE, VERSION, section(request), List.of(request.datasetId()));
       ArtifactStore.Obtained obtained = store.obtain(key, dir -> {

@@ -1,6 +1,9 @@
 package cedm.activities;
 
+import ai.djl.Device;
 import cedm.activity.Failures;
+import cedm.activity.RunLabels;
+import cedm.activity.StageOutput;
 import cedm.activity.StageProgress;
 import cedm.io.BadInputException;
 import io.temporal.activity.Activity;
@@ -12,28 +15,48 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs a stage's body inside an activity: bad input becomes a non-retryable failure whose message
- * names the file; anything else is retried by Temporal. Outside an activity (tests, benchmarks)
- * heartbeats are skipped.
+ * names the file; anything else is retried by Temporal. Every run and heartbeat is reported to
+ * {@link StageMetrics}. Outside an activity (tests, benchmarks) heartbeats only update metrics.
  */
 final class StageRun {
   private static final Logger log = LoggerFactory.getLogger(StageRun.class);
+  /** The run on this thread; heartbeats come from the activity's thread, as Temporal's own context does. */
+  private static final ThreadLocal<StageMetrics> CURRENT = new ThreadLocal<>();
   private final String stage;
+  private final RunLabels labels;
+  private final Device device;
 
-  private StageRun(String stage) {
+  private StageRun(String stage, RunLabels labels, Device device) {
     this.stage = stage;
+    this.labels = labels;
+    this.device = device;
   }
 
-  static StageRun of(String stage) {
-    return new StageRun(stage);
+  /** A CPU stage. */
+  static StageRun of(String stage, RunLabels labels) {
+    return new StageRun(stage, labels, null);
   }
 
-  <T> T run(Callable<T> body) {
+  /** A stage that holds {@code device}'s slot while it runs. */
+  static StageRun onDevice(String stage, RunLabels labels, Device device) {
+    return new StageRun(stage, labels, device);
+  }
+
+  <T extends StageOutput> T run(Callable<T> body) {
+    StageMetrics metrics = StageMetrics.start(stage, labels, device);
+    StageMetrics outer = CURRENT.get();
+    CURRENT.set(metrics);
+    String outcome = StageMetrics.FAILED;
     try {
-      return body.call();
+      T output = body.call();
+      outcome = output.reused() ? StageMetrics.REUSED : StageMetrics.COMPUTED;
+      return output;
     } catch (BadInputException e) {
+      outcome = StageMetrics.INVALID_INPUT;
       log.error("stage {}: {}", stage, e.getMessage());
       throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), Failures.INVALID_INPUT);
     } catch (ActivityCanceledException e) {
+      outcome = StageMetrics.CANCELLED;
       log.info("stage {} cancelled; what it persisted (checkpoints, finished chunks) is kept", stage);
       throw e;
     } catch (RuntimeException e) {
@@ -42,10 +65,17 @@ final class StageRun {
     } catch (Exception e) {
       log.warn("stage {} failed, Temporal will retry it: {}", stage, e.toString());
       throw Activity.wrap(e);
+    } finally {
+      metrics.end(outcome);
+      CURRENT.set(outer);
     }
   }
 
   static void heartbeat(StageProgress progress) {
+    StageMetrics metrics = CURRENT.get();
+    if (metrics != null) {
+      metrics.progress(progress);
+    }
     if (inActivity()) {
       Activity.getExecutionContext().heartbeat(progress);
     }

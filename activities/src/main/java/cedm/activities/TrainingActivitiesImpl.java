@@ -1,6 +1,7 @@
 package cedm.activities;
 
 import ai.djl.Device;
+import cedm.activity.RunLabels;
 import cedm.activity.StageProgress;
 import cedm.activity.TrainingActivities;
 import cedm.activity.TrainingArtifact;
@@ -43,11 +44,12 @@ public final class TrainingActivitiesImpl implements TrainingActivities {
   public TrainingActivitiesImpl(ArtifactStore store, Device device) {
     this.store = store;
     this.device = device;
+    StageMetrics.slot(device);
   }
 
   @Override
   public TrainingArtifact train(TrainingRequest request) {
-    return StageRun.of(STAGE).run(() -> {
+    return StageRun.onDevice(STAGE, request.labels(), device).run(() -> {
       Artifact dataset = Inputs.require(store, DatasetActivitiesImpl.STAGE, DatasetActivitiesImpl.VERSION,
           request.datasetId());
       Artifact clustering = request.conditioning() == Conditioning.CLUSTERS
@@ -61,7 +63,7 @@ public final class TrainingActivitiesImpl implements TrainingActivities {
       ArtifactStore.Obtained obtained = store.obtain(key, dir -> produce(request, key, dataset, clustering, dir),
           StageRun::heartbeatWaiting);
       JsonNode m = obtained.artifact().manifest().meta();
-      return new TrainingArtifact(key.id(), obtained.reused(), request.trial(), m.get("labelDim").asInt(),
+      return new TrainingArtifact(key.id(), obtained.reused(), RunLabels.orNone(request.labels()).trial(), m.get("labelDim").asInt(),
           m.get("parameters").asLong(), m.get("kimg").asDouble(), m.get("steps").asLong(), m.get("loss").asDouble(),
           m.get("resumedAtKimg").asDouble());
     });
@@ -105,19 +107,24 @@ public final class TrainingActivitiesImpl implements TrainingActivities {
       throw new BadInputException("EDM trains on square images; dataset " + request.datasetId() + " is "
           + data.height() + "x" + data.width());
     }
-    TrainingMetrics metrics = TrainingMetrics.of(request.trial());
+    TrainingMetrics metrics = new TrainingMetrics(request.labels());
     Checkpoints checkpoints = new Checkpoints(store.workDir(key).resolve("checkpoints"),
         request.training().keepCheckpoints());
-    String label = "EDM " + request.trial();
+    String label = "EDM " + RunLabels.orNone(request.labels()).trial();
     StageProgress[] last = {new StageProgress(label, 0, Math.round(request.training().durationMimg() * 1000), "kimg")};
     EdmTrainer.Outcome outcome = new EdmTrainer(request.training(), config, request.seed(), device).train(data,
         checkpoints, dir.resolve(EMA), new EdmTrainer.Listener() {
           @Override
+          public void started(EdmTrainer.Progress at) {
+            metrics.started(at, System.currentTimeMillis());
+          }
+
+          @Override
           public void tick(EdmTrainer.Progress p) {
-            metrics.tick(p.kimg(), p.loss(), p.imagesPerSecond(), p.checkpointNimg() / 1000.0);
+            metrics.tick(p);
             last[0] = new StageProgress(label, Math.round(p.kimg()), Math.round(p.totalKimg()), "kimg",
                 String.format(Locale.ROOT, "loss %.4f, %.1f images/s, checkpoint at %.1f kimg", p.loss(),
-                    p.imagesPerSecond(), p.checkpointNimg() / 1000.0));
+                    p.imagesPerSecond(), p.checkpointKimg()));
             StageRun.heartbeat(last[0]);
           }
 

@@ -1,51 +1,56 @@
 package cedm.activities;
 
+import cedm.metrics.Gauges;
+import cedm.activity.RunLabels;
+import cedm.edm.EdmTrainer;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.Tags;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicReference;
 
-/**
- * Live training figures of one trial, labelled by trial, on Micrometer's global registry. One
- * holder per trial and process: a gauge registers once, so a second run of the same trial (a
- * retry on the same worker) must update the first holder.
- */
+/** Live figures of one EDM training run, labelled by sweep, stage, trial and C. */
 final class TrainingMetrics {
-  private static final Map<String, TrainingMetrics> BY_TRIAL = new ConcurrentHashMap<>();
+  private final Tags tags;
 
-  private final AtomicReference<Double> loss = new AtomicReference<>(Double.NaN);
-  private final AtomicReference<Double> kimg = new AtomicReference<>(0.0);
-  private final AtomicReference<Double> imagesPerSecond = new AtomicReference<>(0.0);
-  private final AtomicReference<Double> checkpointKimg = new AtomicReference<>(0.0);
-  private final Counter resumes;
-
-  static TrainingMetrics of(String trial) {
-    return BY_TRIAL.computeIfAbsent(trial, TrainingMetrics::new);
+  TrainingMetrics(RunLabels labels) {
+    tags = StageMetrics.tags(TrainingActivitiesImpl.STAGE, labels);
   }
 
-  private TrainingMetrics(String trial) {
-    MeterRegistry registry = Metrics.globalRegistry;
-    Tags tags = Tags.of("stage", "training", "trial", trial);
-    Gauge.builder("cedm.training.loss", loss, AtomicReference::get).tags(tags).register(registry);
-    Gauge.builder("cedm.training.kimg", kimg, AtomicReference::get).tags(tags).register(registry);
-    Gauge.builder("cedm.training.images.per.second", imagesPerSecond, AtomicReference::get).tags(tags)
-        .register(registry);
-    Gauge.builder("cedm.training.checkpoint.kimg", checkpointKimg, AtomicReference::get).tags(tags).register(registry);
-    resumes = Counter.builder("cedm.training.resumes").tags(tags).register(registry);
+  /** Where training starts (or resumes); before the first checkpoint its age counts from now. */
+  void started(EdmTrainer.Progress p, long nowMillis) {
+    set("cedm.training.target.kimg", "Training length, kimg", p.totalKimg());
+    position(p);
+    if (p.checkpoint() == null) {
+      checkpoint(0, 0, nowMillis);
+    }
   }
 
-  void tick(double kimgDone, double meanLoss, double throughput, double checkpointAt) {
-    kimg.set(kimgDone);
-    loss.set(meanLoss);
-    imagesPerSecond.set(throughput);
-    checkpointKimg.set(checkpointAt);
+  void tick(EdmTrainer.Progress p) {
+    position(p);
+    set("cedm.training.loss", "Mean EDM loss over the last tick", p.loss());
+    set("cedm.training.images.per.second", "Training throughput over the last tick", p.imagesPerSecond());
+  }
+
+  private void position(EdmTrainer.Progress p) {
+    set("cedm.training.kimg", "Training images seen, kimg", p.kimg());
+    set("cedm.training.learning.rate", "Learning rate after the ramp-up", p.learningRate());
+    if (p.checkpoint() != null) {
+      checkpoint(p.checkpointKimg(), p.checkpoint().bytes(), p.checkpoint().writtenMillis());
+    }
+  }
+
+  private void checkpoint(double kimg, long bytes, long writtenMillis) {
+    set("cedm.training.checkpoint.kimg", "Images seen at the newest checkpoint, kimg", kimg);
+    set("cedm.training.checkpoint.bytes", "Size of the newest checkpoint", bytes);
+    set("cedm.training.checkpoint.timestamp.seconds",
+        "When the newest checkpoint was written (the training's start before the first)", writtenMillis / 1000.0);
   }
 
   void resumed() {
-    resumes.increment();
+    Counter.builder("cedm.training.resumes").tags(tags).description("Trainings continued from a checkpoint")
+        .register(Metrics.globalRegistry).increment();
+  }
+
+  private void set(String name, String description, double value) {
+    Gauges.set(name, description, tags, value);
   }
 }

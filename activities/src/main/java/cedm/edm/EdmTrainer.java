@@ -44,11 +44,25 @@ public final class EdmTrainer {
   private static final long ORDER_STREAM = 2L << 40;
 
   /** Progress at a tick: kimg done of total, mean per-pixel loss over the tick, throughput. */
-  public record Progress(double kimg, double totalKimg, double loss, double imagesPerSecond, long checkpointNimg) {}
+  /**
+   * @param learningRate the rate of the tick's last step, after the ramp-up
+   * @param checkpoint the newest checkpoint, or null before the first one
+   */
+  public record Progress(double kimg, double totalKimg, double loss, double imagesPerSecond, double learningRate,
+      Checkpoints.Checkpoint checkpoint) {
+    public double checkpointKimg() {
+      return checkpoint == null ? 0 : checkpoint.step() / 1000.0;
+    }
+  }
 
-  /** Told of every tick's progress and of every step (to stay visibly alive, and to be cancelled). */
+  /**
+   * Told where training starts (loss NaN, as no step ran yet), of every tick's progress, and of
+   * every step (to stay visibly alive, and to be cancelled).
+   */
   @FunctionalInterface
   public interface Listener {
+    default void started(Progress at) {}
+
     void tick(Progress progress);
 
     default void step(long nimg) {}
@@ -99,12 +113,15 @@ public final class EdmTrainer {
     long checkpointEvery = Math.max(1, Math.round(spec.checkpointKimg() * 1000));
     long tickEvery = Math.max(1, Math.round(spec.tickKimg() * 1000));
     try (NDManager manager = NDManager.newBaseManager(device)) {
-      State s = restore(manager, net, checkpoints).orElseGet(() -> fresh(manager, net));
+      Optional<Checkpoints.Checkpoint> latest = checkpoints.latest();
+      State s = latest.isPresent() ? restore(manager, net, latest.get()) : fresh(manager, net);
+      Checkpoints.Checkpoint lastCheckpoint = latest.orElse(null);
+      listener.started(new Progress(s.nimg / 1000.0, total / 1000.0, Double.NaN, 0,
+          TrainingSchedule.learningRate(spec.lr(), spec.lrRampupKimg(), s.nimg), lastCheckpoint));
       long resumedAt = s.nimg;
       if (resumedAt > 0) {
         log.info("resuming EDM training at {} kimg (step {})", resumedAt / 1000.0, s.step);
       }
-      long lastCheckpoint = resumedAt;
       double tickLoss = 0;
       int tickSteps = 0;
       double lastLoss = Double.NaN;
@@ -132,13 +149,12 @@ public final class EdmTrainer {
         lastLoss = loss;
         boolean done = s.nimg >= total;
         if (before / checkpointEvery != s.nimg / checkpointEvery || done) {
-          save(checkpoints, s);
-          lastCheckpoint = s.nimg;
+          lastCheckpoint = save(checkpoints, s);
         }
         if (before / tickEvery != s.nimg / tickEvery || done) {
           double seconds = (System.nanoTime() - tickStart) / 1e9;
           listener.tick(new Progress(s.nimg / 1000.0, total / 1000.0, tickLoss / tickSteps, tickImages / seconds,
-              lastCheckpoint));
+              TrainingSchedule.learningRate(spec.lr(), spec.lrRampupKimg(), before), lastCheckpoint));
           tickLoss = 0;
           tickSteps = 0;
           tickImages = 0;
@@ -236,7 +252,7 @@ public final class EdmTrainer {
     return NDArrays.where(inf, cleaned.sign().mul(1e5), cleaned);
   }
 
-  private void save(Checkpoints checkpoints, State s) throws IOException {
+  private Checkpoints.Checkpoint save(Checkpoints checkpoints, State s) throws IOException {
     ObjectNode meta = JSON.createObjectNode();
     meta.put("nimg", s.nimg);
     meta.put("step", s.step);
@@ -244,20 +260,16 @@ public final class EdmTrainer {
     meta.put("position", s.position);
     ObjectNode steps = meta.putObject("adam_steps");
     s.adam.steps().forEach(steps::put);
-    checkpoints.save(s.nimg, meta, dir -> {
+    return checkpoints.save(s.nimg, meta, dir -> {
       s.net.save(dir.resolve("net.safetensors"));
       s.ema.save(dir.resolve("ema.safetensors"));
       Safetensors.write(dir.resolve("adam.safetensors"), s.adam.moments());
     });
   }
 
-  private Optional<State> restore(NDManager manager, SongUNet net, Checkpoints checkpoints) throws IOException {
-    Optional<Checkpoints.Checkpoint> latest = checkpoints.latest();
-    if (latest.isEmpty()) {
-      return Optional.empty();
-    }
-    Path dir = latest.get().dir();
-    JsonNode meta = latest.get().meta();
+  private State restore(NDManager manager, SongUNet net, Checkpoints.Checkpoint latest) throws IOException {
+    Path dir = latest.dir();
+    JsonNode meta = latest.meta();
     State s = new State();
     s.net = NetworkParameters.load(net.layout(), manager, dir.resolve("net.safetensors"));
     s.ema = NetworkParameters.load(net.layout(), manager, dir.resolve("ema.safetensors"));
@@ -271,6 +283,6 @@ public final class EdmTrainer {
     s.step = meta.get("step").asLong();
     s.epoch = meta.get("epoch").asInt();
     s.position = meta.get("position").asInt();
-    return Optional.of(s);
+    return s;
   }
 }

@@ -37,7 +37,11 @@ public final class Checkpoints {
   }
 
   /** A verified checkpoint. */
-  public record Checkpoint(long step, Path dir, JsonNode meta) {}
+  /**
+   * @param bytes the size of its files, for metrics
+   * @param writtenMillis when it was written (its manifest's modification time once read back)
+   */
+  public record Checkpoint(long step, Path dir, JsonNode meta, long bytes, long writtenMillis) {}
 
   public Checkpoints(Path dir, int keep) throws IOException {
     this.dir = Files.createDirectories(dir);
@@ -54,7 +58,9 @@ public final class Checkpoints {
       manifest.put("step", step);
       manifest.set("meta", meta);
       var files = manifest.putArray("files");
+      long bytes = 0;
       for (Path f : list(tmp)) {
+        bytes += Files.size(f);
         ArtifactStore.fsync(f);
         files.addObject().put("name", f.getFileName().toString()).put("size", Files.size(f))
             .put("sha256", ArtifactStore.sha256(f));
@@ -64,11 +70,11 @@ public final class Checkpoints {
       ArtifactStore.deleteTree(target);
       Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
       ArtifactStore.fsync(dir);
+      prune();
+      return new Checkpoint(step, target, meta, bytes, System.currentTimeMillis());
     } finally {
       ArtifactStore.deleteTree(tmp);
     }
-    prune();
-    return new Checkpoint(step, target, meta);
   }
 
   /** The newest checkpoint that verifies; corrupt newer ones are skipped with a warning. */
@@ -79,7 +85,12 @@ public final class Checkpoints {
       String problem = verify(c);
       if (problem == null) {
         JsonNode manifest = JSON.readTree(c.resolve(MANIFEST).toFile());
-        return Optional.of(new Checkpoint(manifest.get("step").asLong(), c, manifest.get("meta")));
+        long bytes = 0;
+        for (JsonNode f : manifest.get("files")) {
+          bytes += f.get("size").asLong();
+        }
+        return Optional.of(new Checkpoint(manifest.get("step").asLong(), c, manifest.get("meta"), bytes,
+            Files.getLastModifiedTime(c.resolve(MANIFEST)).toMillis()));
       }
       log.warn("checkpoint {} is invalid ({}); falling back to the previous one", c, problem);
     }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
 import cedm.activity.ClusteringArtifact;
+import cedm.activity.RunLabels;
 import cedm.activity.ClusteringRequest;
 import cedm.activity.DatasetArtifact;
 import cedm.activity.DatasetRequest;
@@ -36,15 +37,16 @@ class DemoClusteringTest {
   static void demoFeatures() throws Exception {
     spec = SpecLoader.load(Path.of("..", "specs", "demo.yaml")).spec();
     store = new ArtifactStore(tmp.resolve("store"));
-    DatasetArtifact dataset = new DatasetActivitiesImpl(store).importDataset(new DatasetRequest(spec.dataset(), spec.seed()));
+    DatasetArtifact dataset = new DatasetActivitiesImpl(store).importDataset(new DatasetRequest(spec.dataset(), spec.seed(), RunLabels.NONE));
     features = new FeatureActivitiesImpl(store, Device.cpu())
-        .extractFeatures(new FeaturesRequest(dataset.artifactId(), spec.features(), spec.seed()));
-    knn = new KnnActivitiesImpl(store).mineNeighbours(new KnnRequest(features.artifactId(), spec.features().knn()));
+        .extractFeatures(new FeaturesRequest(dataset.artifactId(), spec.features(), spec.seed(), RunLabels.NONE));
+    knn = new KnnActivitiesImpl(store).mineNeighbours(new KnnRequest(features.artifactId(), spec.features().knn(), RunLabels.NONE));
   }
 
   private static ClusteringArtifact cluster(ClusteringMethod method, int c) {
     return new ClusteringActivitiesImpl(store, Device.cpu()).cluster(
-        new ClusteringRequest(features.artifactId(), knn.artifactId(), method, c, spec.clustering(), spec.seed()));
+        new ClusteringRequest(features.artifactId(), knn.artifactId(), method, c, spec.clustering(), spec.seed(),
+            new RunLabels("demo", method.id() + "-C=" + c, c)));
   }
 
   @Test

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
 import cedm.activity.DatasetArtifact;
+import cedm.activity.RunLabels;
 import cedm.activity.DatasetRequest;
 import cedm.activity.EvaluationArtifact;
 import cedm.activity.EvaluationRequest;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Sharded evaluation: a run killed between shards ends with exactly the figures of an uninterrupted one. */
 class EvaluationActivitiesTest {
+  private static final RunLabels GROUND_TRUTH = new RunLabels("sweep-1", "ground-truth", 0);
   @TempDir Path tmp;
 
   private ExperimentSpec spec() throws Exception {
@@ -42,11 +44,11 @@ class EvaluationActivitiesTest {
   private Chain trained(String name) throws Exception {
     ExperimentSpec spec = spec();
     ArtifactStore store = new ArtifactStore(tmp.resolve(name));
-    DatasetArtifact dataset = new DatasetActivitiesImpl(store).importDataset(new DatasetRequest(spec.dataset(), 0));
+    DatasetArtifact dataset = new DatasetActivitiesImpl(store).importDataset(new DatasetRequest(spec.dataset(), 0, RunLabels.NONE));
     TrainingArtifact model = new TrainingActivitiesImpl(store, Device.cpu()).train(new TrainingRequest(
-        dataset.artifactId(), Conditioning.DATASET_LABELS, null, spec.training(), 0, "ground-truth"));
+        dataset.artifactId(), Conditioning.DATASET_LABELS, null, spec.training(), 0, GROUND_TRUTH));
     return new Chain(store, new EvaluationRequest(model.artifactId(), dataset.artifactId(), spec.evaluation(),
-        "ground-truth"));
+        GROUND_TRUTH));
   }
 
   @Test
@@ -111,7 +113,7 @@ class EvaluationActivitiesTest {
                      fid_reference: ref.npz}
         """, tmp).spec();
     EvaluationArtifact against = new EvaluationActivitiesImpl(chain.store(), Device.cpu()).evaluate(
-        new EvaluationRequest(chain.request().trainingId(), chain.request().datasetId(), spec.evaluation(), "ground-truth"));
+        new EvaluationRequest(chain.request().trainingId(), chain.request().datasetId(), spec.evaluation(), GROUND_TRUTH));
     assertEquals(0, against.fid().get(0), 1e-6, "set 0 against its own statistics");
     assertTrue(against.fid().get(1) > 1e-3, "set 1 differs: " + against.fid());
   }

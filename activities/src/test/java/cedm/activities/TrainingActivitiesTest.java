@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
 import cedm.activity.DatasetArtifact;
+import cedm.activity.RunLabels;
 import cedm.activity.DatasetRequest;
 import cedm.activity.StageProgress;
 import cedm.activity.TrainingActivities;
@@ -43,9 +44,9 @@ class TrainingActivitiesTest {
         evaluation: {feature_network: builtin}
         """, tmp).spec();
     ArtifactStore store = new ArtifactStore(tmp.resolve("store"));
-    DatasetArtifact dataset = new DatasetActivitiesImpl(store).importDataset(new DatasetRequest(spec.dataset(), 0));
+    DatasetArtifact dataset = new DatasetActivitiesImpl(store).importDataset(new DatasetRequest(spec.dataset(), 0, RunLabels.NONE));
     TrainingRequest request = new TrainingRequest(dataset.artifactId(), Conditioning.DATASET_LABELS, null,
-        spec.training(), 0, "ground-truth");
+        spec.training(), 0, new RunLabels("sweep-1", "ground-truth", 0));
 
     TestActivityEnvironment first = TestActivityEnvironment.newInstance();
     AtomicInteger ticks = new AtomicInteger();

@@ -15,6 +15,7 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
 import io.temporal.worker.WorkerOptions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -22,9 +23,13 @@ import java.util.List;
  * A worker process's Temporal side. The CPU queue carries the workflows and the CPU stages; the GPU
  * queue carries the stages that want an accelerator, one activity at a time per device, each
  * device with its own worker (a worker factory per device, so each knows which device it owns).
+ * While it runs, the state of the store's sweeps is kept on the metrics registry ({@link SweepMetrics}).
  */
 public final class CedmWorker implements AutoCloseable {
+  /** How often the sweeps' state is read for metrics. */
+  static final Duration SWEEP_METRICS_PERIOD = Duration.ofSeconds(5);
   private final List<WorkerFactory> factories = new ArrayList<>();
+  private final SweepMetrics sweepMetrics;
 
   public CedmWorker(WorkflowClient client, ArtifactStore store, WorkerConfig config) {
     WorkerFactory cpuFactory = WorkerFactory.newInstance(client);
@@ -35,6 +40,8 @@ public final class CedmWorker implements AutoCloseable {
         TrialWorkflowImpl.class);
     cpu.registerActivitiesImplementations(new DatasetActivitiesImpl(store), new KnnActivitiesImpl(store));
     factories.add(cpuFactory);
+    SweepRecords records = new SweepRecords(store);
+    sweepMetrics = new SweepMetrics(new SweepClient(client, records), records, store);
 
     List<Device> devices = new ArrayList<>();
     config.gpus().forEach(id -> devices.add(Device.gpu(id)));
@@ -55,11 +62,13 @@ public final class CedmWorker implements AutoCloseable {
 
   public CedmWorker start() {
     factories.forEach(WorkerFactory::start);
+    sweepMetrics.start(SWEEP_METRICS_PERIOD);
     return this;
   }
 
   @Override
   public void close() {
+    sweepMetrics.close();
     factories.forEach(WorkerFactory::shutdownNow);
   }
 }

@@ -8,4 +8,5 @@ import cedm.spec.ClusteringSpec;
  * neighbours of {@code knnId}.
  */
 public record ClusteringRequest(
-    String featuresId, String knnId, ClusteringMethod method, int clusters, ClusteringSpec clustering, long seed) {}
+    String featuresId, String knnId, ClusteringMethod method, int clusters, ClusteringSpec clustering, long seed,
+    RunLabels labels) {}

@@ -7,10 +7,10 @@ import cedm.spec.TrainingSpec;
  * nothing, on the dataset's labels, or on the assignments of {@code clusteringId}. Label ids are
  * remapped to 0..(used-1) before training.
  *
- * @param trial the grid point's name, for progress and metrics
+ * @param labels the sweep, trial and C it runs for, for progress and metrics
  */
 public record TrainingRequest(String datasetId, Conditioning conditioning, String clusteringId, TrainingSpec training,
-    long seed, String trial) {
+    long seed, RunLabels labels) {
 
   public enum Conditioning { UNCONDITIONAL, DATASET_LABELS, CLUSTERS }
 }

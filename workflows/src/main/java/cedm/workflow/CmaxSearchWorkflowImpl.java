@@ -2,10 +2,13 @@ package cedm.workflow;
 
 import cedm.activity.ClusteringActivities;
 import cedm.activity.ClusteringRequest;
+import cedm.activity.RunLabels;
 import io.temporal.workflow.Workflow;
 import java.util.List;
 
 public final class CmaxSearchWorkflowImpl implements CmaxSearchWorkflow {
+  /** The trial label of the search's probes in metrics. */
+  static final String TRIAL = "cmax-search";
   private CmaxSearch search;
 
   @Override
@@ -14,7 +17,8 @@ public final class CmaxSearchWorkflowImpl implements CmaxSearchWorkflow {
     ClusteringActivities clustering =
         Workflow.newActivityStub(ClusteringActivities.class, StageOptions.gpu(request.runtime()));
     int cMax = search.run(c -> Probe.of(clustering.cluster(new ClusteringRequest(request.featuresId(), request.knnId(),
-        request.clustering().method(), c, request.clustering(), request.seed()))));
+        request.clustering().method(), c, request.clustering(), request.seed(),
+        new RunLabels(request.sweepId(), TRIAL, c)))));
     return new CmaxResult(cMax, search.evidence());
   }
 

@@ -9,6 +9,7 @@ import cedm.activity.FeaturesRequest;
 import cedm.activity.KnnActivities;
 import cedm.activity.KnnArtifact;
 import cedm.activity.KnnRequest;
+import cedm.activity.RunLabels;
 import cedm.activity.StageOutput;
 import cedm.spec.ClusteringMethod;
 import cedm.spec.ExperimentSpec;
@@ -73,14 +74,15 @@ public final class SweepWorkflowImpl implements SweepWorkflow {
       for (String stage : List.of(DATASET, FEATURES, KNN)) {
         stages.add(StageReport.pending(stage));
       }
+      RunLabels labels = RunLabels.sweep(sweepId);
       DatasetActivities datasets = Workflow.newActivityStub(DatasetActivities.class, StageOptions.cpu(spec.runtime()));
       FeatureActivities features = Workflow.newActivityStub(FeatureActivities.class, StageOptions.gpu(spec.runtime()));
       KnnActivities knn = Workflow.newActivityStub(KnnActivities.class, StageOptions.cpu(spec.runtime()));
-      dataset = stage(DATASET, () -> datasets.importDataset(new DatasetRequest(spec.dataset(), spec.seed())));
+      dataset = stage(DATASET, () -> datasets.importDataset(new DatasetRequest(spec.dataset(), spec.seed(), labels)));
       FeaturesArtifact extracted = stage(FEATURES,
-          () -> features.extractFeatures(new FeaturesRequest(dataset.artifactId(), spec.features(), spec.seed())));
+          () -> features.extractFeatures(new FeaturesRequest(dataset.artifactId(), spec.features(), spec.seed(), labels)));
       embeddings = extracted;
-      neighbours = stage(KNN, () -> knn.mineNeighbours(new KnnRequest(extracted.artifactId(), spec.features().knn())));
+      neighbours = stage(KNN, () -> knn.mineNeighbours(new KnnRequest(extracted.artifactId(), spec.features().knn(), labels)));
     }
 
     int version = Workflow.getVersion(SEARCH_AND_GRID, Workflow.DEFAULT_VERSION, 1);
@@ -137,8 +139,8 @@ public final class SweepWorkflowImpl implements SweepWorkflow {
         .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
         .build());
     try {
-      CmaxResult result = child.search(new CmaxRequest(features.artifactId(), knn.artifactId(), spec.clustering(),
-          spec.search(), spec.seed(), spec.runtime()));
+      CmaxResult result = child.search(new CmaxRequest(sweepId, features.artifactId(), knn.artifactId(),
+          spec.clustering(), spec.search(), spec.seed(), spec.runtime()));
       update(new StageReport(SEARCH, StageState.DONE, null, result.evidence().stream().allMatch(Probe::reused),
           secondsSince(started), "C_max = " + result.cMax() + " after " + result.evidence().size() + " probes"));
       return result;

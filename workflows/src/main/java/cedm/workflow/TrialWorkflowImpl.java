@@ -6,6 +6,7 @@ import cedm.activity.ClusteringRequest;
 import cedm.activity.EvaluationActivities;
 import cedm.activity.EvaluationArtifact;
 import cedm.activity.EvaluationRequest;
+import cedm.activity.RunLabels;
 import cedm.activity.TrainingActivities;
 import cedm.activity.TrainingArtifact;
 import cedm.activity.TrainingRequest;
@@ -23,6 +24,9 @@ public final class TrialWorkflowImpl implements TrialWorkflow {
   @Override
   public TrialResult run(TrialRequest request) {
     GridPoint point = request.point();
+    // Baselines have no C of their own: they stay off the metrics' C axis.
+    RunLabels run = new RunLabels(request.sweepId(), point.id(),
+        point.kind() == GridPoint.Kind.CLUSTERS ? point.clusters() : 0);
     ClusteringArtifact assignments = null;
     String labels;
     Conditioning conditioning;
@@ -39,7 +43,7 @@ public final class TrialWorkflowImpl implements TrialWorkflow {
         ClusteringActivities clustering = Workflow.newActivityStub(ClusteringActivities.class,
             StageOptions.gpu(request.spec().runtime()));
         assignments = clustering.cluster(new ClusteringRequest(request.featuresId(), request.knnId(), point.method(),
-            point.clusters(), request.spec().clustering(), request.spec().seed()));
+            point.clusters(), request.spec().clustering(), request.spec().seed(), run));
         labels = assignments.describe();
         conditioning = Conditioning.CLUSTERS;
       }
@@ -52,7 +56,7 @@ public final class TrialWorkflowImpl implements TrialWorkflow {
         StageOptions.gpu(request.spec().runtime()));
     TrainingArtifact model = training.train(new TrainingRequest(request.datasetId(), conditioning,
         assignments == null ? null : assignments.artifactId(), request.spec().training(), request.spec().seed(),
-        point.id()));
+        run));
     String trained = labels + "; " + model.describe();
     if (Workflow.getVersion(EVALUATION, Workflow.DEFAULT_VERSION, 1) == Workflow.DEFAULT_VERSION) {
       return new TrialResult(point, TrialState.DONE, assignments, model, null,
@@ -61,7 +65,7 @@ public final class TrialWorkflowImpl implements TrialWorkflow {
     EvaluationActivities evaluation = Workflow.newActivityStub(EvaluationActivities.class,
         StageOptions.gpu(request.spec().runtime()));
     EvaluationArtifact scores = evaluation.evaluate(new EvaluationRequest(model.artifactId(), request.datasetId(),
-        request.spec().evaluation(), point.id()));
+        request.spec().evaluation(), run));
     return new TrialResult(point, TrialState.DONE, assignments, model, scores, trained + "; " + scores.describe());
   }
 }

@@ -2,6 +2,7 @@ package cedm.workflow;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import cedm.activity.RunLabels;
 import cedm.spec.ClusteringSpec;
 import cedm.spec.ExperimentSpec;
 import cedm.spec.SearchSpec;
@@ -43,7 +44,7 @@ class CmaxSearchWorkflowTest {
     CmaxSearchWorkflow wf = env.getWorkflowClient().newWorkflowStub(CmaxSearchWorkflow.class,
         WorkflowOptions.newBuilder().setTaskQueue(spec.runtime().cpuQueue()).setWorkflowId("s/cmax").build());
     ClusteringSpec temi = new ClusteringSpec(cedm.spec.ClusteringMethod.TEMI, spec.clustering().temi(), spec.clustering().kmeans());
-    return wf.search(new CmaxRequest("feat1", "knn1", temi, new SearchSpec(true, start, 0.96, resolution, 10000), 0,
+    return wf.search(new CmaxRequest("sweep1", "feat1", "knn1", temi, new SearchSpec(true, start, 0.96, resolution, 10000), 0,
         spec.runtime()));
   }
 
@@ -53,11 +54,13 @@ class CmaxSearchWorkflowTest {
 
   @Test
   void cifar10() {
-    CmaxResult r = search(FakeStages.table(Map.of(200, .995, 400, .978, 500, .98, 600, .93, 800, .926)), 50, 100);
+    FakeStages stages = FakeStages.table(Map.of(200, .995, 400, .978, 500, .98, 600, .93, 800, .926));
+    CmaxResult r = search(stages, 50, 100);
     assertEquals(500, r.cMax());
     assertEquals(List.of(50, 100, 200, 400, 800, 600, 500), probed(r));
     assertEquals(0.98, r.evidence().get(6).utilisation());
     assertEquals("clu-temi-C=500", r.evidence().get(6).artifactId());
+    assertEquals(new RunLabels("sweep1", "cmax-search", 600), stages.clusteredFor.get(5), "each probe is labelled by its C");
   }
 
   /** CIFAR-100 publishes 400, 600 and 800: at resolution 200 the bisection stops between 600 and 800. */

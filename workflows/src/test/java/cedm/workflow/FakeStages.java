@@ -12,6 +12,7 @@ import cedm.activity.FeaturesRequest;
 import cedm.activity.KnnActivities;
 import cedm.activity.KnnArtifact;
 import cedm.activity.KnnRequest;
+import cedm.activity.RunLabels;
 import cedm.activity.EvaluationActivities;
 import cedm.activity.EvaluationArtifact;
 import cedm.activity.EvaluationRequest;
@@ -27,6 +28,7 @@ import java.util.function.ToDoubleFunction;
 final class FakeStages implements DatasetActivities, FeatureActivities, KnnActivities, ClusteringActivities,
     TrainingActivities, EvaluationActivities {
   final List<String> clustered = new CopyOnWriteArrayList<>();
+  final List<RunLabels> clusteredFor = new CopyOnWriteArrayList<>();
   final List<TrainingRequest> trained = new CopyOnWriteArrayList<>();
   final List<EvaluationRequest> evaluated = new CopyOnWriteArrayList<>();
   private final ToDoubleFunction<Integer> utilisation;
@@ -61,6 +63,7 @@ final class FakeStages implements DatasetActivities, FeatureActivities, KnnActiv
   public ClusteringArtifact cluster(ClusteringRequest request) {
     String id = request.method().id() + "-C=" + request.clusters();
     clustered.add(id);
+    clusteredFor.add(request.labels());
     if (id.equals(failFor)) {
       throw io.temporal.failure.ApplicationFailure.newNonRetryableFailure("out of memory at " + id, "InvalidInput");
     }
@@ -80,13 +83,13 @@ final class FakeStages implements DatasetActivities, FeatureActivities, KnnActiv
   @Override
   public TrainingArtifact train(TrainingRequest request) {
     trained.add(request);
-    return new TrainingArtifact("edm-" + request.trial(), false, request.trial(), 3, 1000, 1, 10, 0.5, 0);
+    return new TrainingArtifact("edm-" + request.labels().trial(), false, request.labels().trial(), 3, 1000, 1, 10, 0.5, 0);
   }
 
   @Override
   public EvaluationArtifact evaluate(EvaluationRequest request) {
     evaluated.add(request);
-    return new EvaluationArtifact("eval-" + request.trial(), false, request.trial(), true, 10, List.of(30.0, 32.0),
+    return new EvaluationArtifact("eval-" + request.labels().trial(), false, request.labels().trial(), true, 10, List.of(30.0, 32.0),
         List.of());
   }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import cedm.activity.RunLabels;
 import cedm.activity.TrainingRequest;
 import cedm.spec.ExperimentSpec;
 import cedm.spec.LoadedSpec;
@@ -81,7 +82,7 @@ class SweepGridTest {
     assertTrue(trials.get("temi-C=15").note().endsWith("proxy FID 31.00 +- 1.00 (min 30.00) over 2 x 10 samples"),
         trials.get("temi-C=15").note());
     Map<String, TrainingRequest> trained = stages.trained.stream()
-        .collect(Collectors.toMap(TrainingRequest::trial, t -> t));
+        .collect(Collectors.toMap(t -> t.labels().trial(), t -> t));
     assertEquals(7, trained.size(), "every trial but the failed one trains a model");
     assertEquals(TrainingRequest.Conditioning.CLUSTERS, trained.get("temi-C=15").conditioning());
     assertEquals("clu-temi-C=15", trained.get("temi-C=15").clusteringId());
@@ -91,7 +92,8 @@ class SweepGridTest {
     assertEquals("edm-temi-C=15", trials.get("temi-C=15").training().artifactId());
     assertEquals(7, stages.evaluated.size(), "every trained model is evaluated");
     assertTrue(stages.evaluated.stream().anyMatch(e -> e.trainingId().equals("edm-temi-C=15")
-        && e.datasetId().equals("data1") && e.trial().equals("temi-C=15")));
+        && e.datasetId().equals("data1") && e.labels().equals(new RunLabels("grid-1", "temi-C=15", 15))));
+    assertEquals(new RunLabels("grid-1", "unconditional", 0), trained.get("unconditional").labels());
     assertEquals(List.of(30.0, 32.0), trials.get("temi-C=15").evaluation().fid());
   }
 

@@ -62,11 +62,11 @@ class SweepWorkflowTest {
       false, request.method(), request.clusters(), request.clusters(), request.clusters() <= 16 ? 1.0 : 0.5, 0, List.of(),
       -1, 0, null);
 
-  private static final TrainingActivities TRAINING = request -> new TrainingArtifact("edm-" + request.trial(), false,
-      request.trial(), 0, 1, 1, 1, 1, 0);
+  private static final TrainingActivities TRAINING = request -> new TrainingArtifact("edm-" + request.labels().trial(), false,
+      request.labels().trial(), 0, 1, 1, 1, 1, 0);
 
-  private static final EvaluationActivities EVALUATION = request -> new EvaluationArtifact("eval-" + request.trial(),
-      false, request.trial(), true, 1, List.of(1.0), List.of());
+  private static final EvaluationActivities EVALUATION = request -> new EvaluationArtifact("eval-" + request.labels().trial(),
+      false, request.labels().trial(), true, 1, List.of(1.0), List.of());
 
   private SweepWorkflow start(DatasetActivities datasets) {
     Worker cpu = env.newWorker(spec.spec().runtime().cpuQueue());

@@ -1,0 +1,28 @@
+package cedm.activities;
+
+import cedm.metrics.Gauges;
+import cedm.activity.EvaluationArtifact;
+import cedm.activity.RunLabels;
+import io.micrometer.core.instrument.Tags;
+import java.util.List;
+
+/**
+ * A trial's scores per sample set, labelled by sweep, stage, trial and C, and whether the feature
+ * network is a proxy (builtin) rather than the paper's Inception or DINOv2.
+ */
+final class EvaluationMetrics {
+  private EvaluationMetrics() {}
+
+  /** Also for a reused evaluation, so a resumed sweep shows every score. */
+  static void report(RunLabels labels, EvaluationArtifact a) {
+    Tags tags = StageMetrics.tags(EvaluationActivitiesImpl.STAGE, labels).and("proxy", Boolean.toString(a.proxy()));
+    set("cedm.evaluation.fid", "FID of one sample set", tags, a.fid());
+    set("cedm.evaluation.fdd", "FD_DINOv2 of one sample set", tags, a.fdd());
+  }
+
+  private static void set(String name, String help, Tags tags, List<Double> perSet) {
+    for (int s = 0; s < perSet.size(); s++) {
+      Gauges.set(name, help, tags.and("set", Integer.toString(s)), perSet.get(s));
+    }
+  }
+}
