@@ -17,6 +17,7 @@ final class TrainingMetrics {
 
   /** Where training starts (or resumes); before the first checkpoint its age counts from now. */
   void started(EdmTrainer.Progress p, long nowMillis) {
+    resumes();
     set("cedm.training.target.kimg", "Training length, kimg", p.totalKimg());
     position(p);
     if (p.checkpoint() == null) {
@@ -46,8 +47,13 @@ final class TrainingMetrics {
   }
 
   void resumed() {
-    Counter.builder("cedm.training.resumes").tags(tags).description("Trainings continued from a checkpoint")
-        .register(Metrics.globalRegistry).increment();
+    resumes().increment();
+  }
+
+  /** Registered at the start, so a dashboard shows 0 rather than nothing. */
+  private Counter resumes() {
+    return Counter.builder("cedm.training.resumes").tags(tags).description("Trainings continued from a checkpoint")
+        .register(Metrics.globalRegistry);
   }
 
   private void set(String name, String description, double value) {

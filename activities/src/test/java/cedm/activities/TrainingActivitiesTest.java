@@ -27,12 +27,33 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The training activity under Temporal: it heartbeats, stops when cancelled, and resumes on the next attempt. */
+/**
+ * The training activity under Temporal: it heartbeats, stops when cancelled, resumes on the next
+ * attempt, and reports both runs in metrics labelled by sweep, stage, trial and C.
+ */
 class TrainingActivitiesTest {
+  /** Micrometer's global registry keeps values only in the registries added to it. */
+  private static final MeterRegistry METRICS = new SimpleMeterRegistry();
   @TempDir Path tmp;
+
+  @BeforeAll
+  static void recordMetrics() {
+    Metrics.addRegistry(METRICS);
+  }
+
+  @AfterAll
+  static void stopRecording() {
+    Metrics.removeRegistry(METRICS);
+  }
 
   @Test
   void aCancelledTrainingStopsAndTheNextAttemptResumesFromItsCheckpoint() throws Exception {
@@ -71,6 +92,23 @@ class TrainingActivitiesTest {
     assertEquals(50, model.steps(), model.describe());
     assertEquals(3, model.labelDim(), "the shapes' 3 groups");
     assertEquals(0.8, model.kimg(), 1e-9);
+
+    Tags run = Tags.of("sweep", "sweep-1", "stage", "training", "trial", "ground-truth", "c", "");
+    assertEquals(1, METRICS.get("cedm.training.resumes").tags(run).counter().count());
+    assertEquals(0.8, METRICS.get("cedm.training.kimg").tags(run).gauge().value(), 1e-9);
+    assertEquals(0.8, METRICS.get("cedm.training.checkpoint.kimg").tags(run).gauge().value(), 1e-9);
+    assertTrue(METRICS.get("cedm.training.checkpoint.bytes").tags(run).gauge().value() > 100_000, "net, EMA and Adam state");
+    double age = System.currentTimeMillis() / 1000.0
+        - METRICS.get("cedm.training.checkpoint.timestamp.seconds").tags(run).gauge().value();
+    assertTrue(age >= 0 && age < 600, "the newest checkpoint was written just now: " + age);
+    double rampedLr = spec.training().lr() * Math.min(1, 0.8 / spec.training().lrRampupKimg());
+    assertTrue(METRICS.get("cedm.training.learning.rate").tags(run).gauge().value() <= rampedLr + 1e-12);
+    assertEquals(1, METRICS.get("cedm.stage").tags(run).tag("outcome", "cancelled").timer().count());
+    assertEquals(1, METRICS.get("cedm.stage").tags(run).tag("outcome", "computed").timer().count());
+    assertEquals(1, METRICS.get("cedm.artifacts").tags(run).tag("outcome", "computed").counter().count());
+    assertEquals(0, METRICS.get("cedm.stage.active").tags(run).gauge().value(), "not running any more");
+    assertEquals(1, METRICS.get("cedm.stage.progress").tags(run).gauge().value());
+    assertEquals(0, METRICS.get("cedm.gpu.slot.busy").tag("device", "cpu").gauge().value(), "the slot is free again");
   }
 
   private static TrainingActivities stub(TestActivityEnvironment env) {

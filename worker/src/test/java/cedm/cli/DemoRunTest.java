@@ -1,19 +1,60 @@
 package cedm.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import cedm.monitoring.MonitoringFiles;
+import cedm.monitoring.PrometheusServer;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The main job, end to end: `cedm run specs/demo.yaml` on an embedded server with a worker. */
+/**
+ * The main job, end to end: `cedm run specs/demo.yaml` on an embedded server with a worker,
+ * watched by Prometheus started with the shipped monitoring/prometheus.yml, which scrapes the
+ * run's default metrics address. The dashboards and alert rules are then checked against what it
+ * recorded.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DemoRunTest {
-  @TempDir Path tmp;
+  private static final Pattern SWEEP = Pattern.compile("cedm: running \\S+ as sweep (\\S+)");
+  private PrometheusServer prometheus;
+  private Cli run;
+  private String sweep;
+  private double start;
+  private double end;
+
+  @BeforeAll
+  void runTheDemoWatchedByPrometheus(@TempDir Path tmp) throws Exception {
+    prometheus = PrometheusServer.start(MonitoringFiles.DIR.resolve("prometheus.yml"), tmp.resolve("prometheus"));
+    start = System.currentTimeMillis() / 1000.0;
+    run = Cli.run("run", Path.of("..", "specs", "demo.yaml").toString(), "--store", tmp.resolve("store").toString());
+    end = System.currentTimeMillis() / 1000.0;
+    Matcher m = SWEEP.matcher(run.out());
+    sweep = m.find() ? m.group(1) : null;
+  }
+
+  @AfterAll
+  void stopPrometheus() {
+    if (prometheus != null) {
+      prometheus.close();
+    }
+  }
 
   @Test
   void theDemoFindsCmaxAndRunsItsGrid() {
-    Cli run = Cli.run("run", Path.of("..", "specs", "demo.yaml").toString(), "--store", tmp.toString());
     String out = run.out();
     assertEquals(0, run.exitCode(), out + run.err());
     assertTrue(out.contains("builtin random CNN (NOT pre-trained)"), out);
@@ -30,5 +71,56 @@ class DemoRunTest {
     assertTrue(out.contains("scores (proxy"), out);
     assertEquals(temi + kmeans + 2, out.lines().filter(l -> l.matches("  \\S+ +\\d+\\.\\d\\d \\+- +\\d+\\.\\d\\d +\\d+\\.\\d\\d.*"))
         .count(), "a proxy FID row (mean +- std over 3 sets, min) per trial:\n" + out);
+  }
+
+  /** Every dashboard query is valid PromQL, and every panel shows at least one series of the demo. */
+  @Test
+  void everyDashboardPanelShowsTheDemo() throws Exception {
+    assertTrue(sweep != null, run.out() + run.err());
+    Map<String, String> grafana = Map.of("sweep", sweep, "trial", ".*", "__rate_interval", "1m");
+    List<String> empty = new ArrayList<>();
+    List<MonitoringFiles.Panel> panels = MonitoringFiles.panels();
+    assertTrue(panels.size() >= 25, "three dashboards' panels: " + panels.size());
+    for (MonitoringFiles.Panel panel : panels) {
+      int series = 0;
+      for (String expr : panel.exprs()) {
+        JsonNode answer = prometheus.queryRange(MonitoringFiles.substitute(expr, grafana), start, end + 30, 15);
+        assertEquals("success", answer.path("status").asText(),
+            panel.dashboard() + " / " + panel.title() + ": " + expr + " -> " + answer);
+        series += answer.at("/data/result").size();
+      }
+      if (series == 0) {
+        empty.add(panel.dashboard() + " / " + panel.title());
+      }
+    }
+    assertEquals(List.of(), empty, "panels without a series over the demo run");
+    for (MonitoringFiles.Variable v : MonitoringFiles.variables()) {
+      JsonNode answer = prometheus.queryRange(MonitoringFiles.substitute(v.selector(), grafana), start, end + 30, 15);
+      Set<String> values = new HashSet<>();
+      answer.at("/data/result").forEach(r -> values.add(r.at("/metric/" + v.label()).asText()));
+      assertTrue(values.contains(v.name().equals("sweep") ? sweep : "unconditional"),
+          v.dashboard() + " variable " + v.name() + " offers " + values);
+    }
+  }
+
+  /** Every alert expression is valid PromQL, Prometheus evaluated each rule without error, and none fired on the demo. */
+  @Test
+  void everyAlertRuleEvaluatesAndTheHealthyDemoFiresNone() throws Exception {
+    List<MonitoringFiles.Rule> rules = MonitoringFiles.rules();
+    for (MonitoringFiles.Rule rule : rules) {
+      JsonNode answer = prometheus.queryRange(rule.expr(), start, end + 30, 15);
+      assertEquals("success", answer.path("status").asText(), rule.name() + ": " + answer);
+      assertEquals(0, answer.at("/data/result").size(), rule.name() + " would fire on the healthy demo: " + answer);
+    }
+    Set<String> loaded = new HashSet<>();
+    for (JsonNode group : prometheus.rules().at("/data/groups")) {
+      for (JsonNode r : group.get("rules")) {
+        loaded.add(r.get("name").asText());
+        assertFalse(r.path("health").asText().equals("err"), r.toString());
+      }
+    }
+    assertEquals(rules.stream().map(MonitoringFiles.Rule::name).collect(java.util.stream.Collectors.toSet()), loaded);
+    JsonNode up = prometheus.queryRange("up{job=\"cedm\"} == 1", start, end, 15);
+    assertTrue(up.at("/data/result").size() > 0, "the shipped config scraped the demo's worker: " + prometheus.targets());
   }
 }
