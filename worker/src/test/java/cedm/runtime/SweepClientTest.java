@@ -9,6 +9,8 @@ import cedm.spec.LoadedSpec;
 import cedm.spec.SpecLoader;
 import cedm.store.ArtifactStore;
 import cedm.workflow.SweepResult;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.temporal.client.WorkflowClient;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import java.nio.file.Path;
@@ -17,7 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Submission semantics on a real embedded server: one sweep per spec, resume after the end. */
+/** Submission semantics on a real embedded server: one sweep per spec, resume after the end, its state as metrics. */
 class SweepClientTest {
   @TempDir Path tmp;
 
@@ -57,10 +59,32 @@ class SweepClientTest {
           assertTrue(second.stages().get(0).reused());
           assertEquals(first.dataset().artifactId(), second.dataset().artifactId());
           assertEquals(List.of(), sweeps.running(spec.sweepId()));
+          assertSweepMetrics(sweeps, store, spec.sweepId(), second);
         }
       } finally {
         stubs.shutdownNow();
       }
+    }
+  }
+
+  /** The sweep's state as gauges, read from the finished workflow. */
+  private static void assertSweepMetrics(SweepClient sweeps, ArtifactStore store, String id, SweepResult result) {
+    SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+    Metrics.addRegistry(metrics);
+    try {
+      new SweepMetrics(sweeps, new SweepRecords(store), store).refresh();
+      assertEquals(1, metrics.get("cedm.sweep.state").tags("sweep", id, "state", "completed").gauge().value());
+      assertEquals(0, metrics.get("cedm.sweep.state").tags("sweep", id, "state", "running").gauge().value());
+      assertEquals(result.trials().size(), metrics.get("cedm.sweep.trials").tags("sweep", id, "state", "done").gauge()
+          .value());
+      assertEquals(3, result.trials().size(), "kmeans C=3 and the two baselines");
+      assertEquals(1, metrics.get("cedm.sweep.trial.state").tags("sweep", id, "trial", "kmeans-C=3", "c", "3",
+          "state", "done").gauge().value());
+      assertEquals(1, metrics.get("cedm.sweep.stage.state").tags("sweep", id, "stage", "knn", "state", "done").gauge()
+          .value());
+      assertTrue(metrics.find("cedm.sweep.cmax").gauges().isEmpty(), "no search, no C_max");
+    } finally {
+      Metrics.removeRegistry(metrics);
     }
   }
 
