@@ -1,8 +1,8 @@
 package cedm.activities;
 
-import cedm.metrics.Gauges;
 import cedm.activity.EvaluationArtifact;
 import cedm.activity.RunLabels;
+import cedm.metrics.Gauges;
 import io.micrometer.core.instrument.Tags;
 import java.util.List;
 

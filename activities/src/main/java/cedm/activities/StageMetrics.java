@@ -1,9 +1,9 @@
 package cedm.activities;
 
-import cedm.metrics.Gauges;
 import ai.djl.Device;
 import cedm.activity.RunLabels;
 import cedm.activity.StageProgress;
+import cedm.metrics.Gauges;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

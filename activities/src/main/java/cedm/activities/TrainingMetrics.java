@@ -1,8 +1,8 @@
 package cedm.activities;
 
-import cedm.metrics.Gauges;
 import cedm.activity.RunLabels;
 import cedm.edm.EdmTrainer;
+import cedm.metrics.Gauges;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.Tags;
