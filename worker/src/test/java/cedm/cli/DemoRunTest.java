@@ -126,14 +126,24 @@ class DemoRunTest {
     assertTrue(compared >= 4, "trials scored before the run ended were scraped: " + compared);
   }
 
-  /** Every alert expression is valid PromQL, Prometheus evaluated each rule without error, and none fired on the demo. */
+  /**
+   * Every alert expression is valid PromQL, Prometheus evaluated each rule without error, and none
+   * fired on the demo. (This JVM's registry also holds other tests' sweeps, some with bad input on
+   * purpose; only the demo's series and those without a sweep count.)
+   */
   @Test
   void everyAlertRuleEvaluatesAndTheHealthyDemoFiresNone() throws Exception {
     List<MonitoringFiles.Rule> rules = MonitoringFiles.rules();
     for (MonitoringFiles.Rule rule : rules) {
       JsonNode answer = prometheus.queryRange(rule.expr(), start, end + 30, 15);
       assertEquals("success", answer.path("status").asText(), rule.name() + ": " + answer);
-      assertEquals(0, answer.at("/data/result").size(), rule.name() + " would fire on the healthy demo: " + answer);
+      List<JsonNode> firing = new ArrayList<>();
+      answer.at("/data/result").forEach(r -> {
+        if (!r.at("/metric/sweep").isTextual() || r.at("/metric/sweep").asText().equals(sweep)) {
+          firing.add(r);
+        }
+      });
+      assertEquals(List.of(), firing, rule.name() + " would fire on the healthy demo");
     }
     Set<String> loaded = new HashSet<>();
     for (JsonNode group : prometheus.rules().at("/data/groups")) {
