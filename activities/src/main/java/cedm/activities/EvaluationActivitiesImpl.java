@@ -8,12 +8,8 @@ import cedm.activity.EvaluationRequest;
 import cedm.activity.RunLabels;
 import cedm.activity.StageProgress;
 import cedm.data.DatasetImporter;
-import cedm.edm.EdmPrecond;
-import cedm.edm.HeunSampler;
 import cedm.edm.NetworkConfig;
-import cedm.edm.NetworkParameters;
 import cedm.edm.SampleGenerator;
-import cedm.edm.SongUNet;
 import cedm.eval.EvalNetwork;
 import cedm.eval.FeatureStatistics;
 import cedm.eval.FrechetDistance;
@@ -134,18 +130,14 @@ public final class EvaluationActivitiesImpl implements EvaluationActivities {
   private JsonNode produce(EvaluationRequest request, StageKey key, Artifact model, Artifact dataset, Path dir,
       int maxShards) throws Exception {
     EvaluationSpec spec = request.evaluation();
-    NetworkConfig config = JSON.readValue(model.file(TrainingActivitiesImpl.NETWORK).toFile(), NetworkConfig.class);
-    long[] classCounts = Npy.readLongs(model.file(TrainingActivitiesImpl.CLASS_COUNTS));
+    TrainedModel trained = TrainedModel.of(model);
+    NetworkConfig config = trained.config();
     List<EvalNetwork> networks = new ArrayList<>();
     try (NDManager manager = NDManager.newBaseManager(device)) {
       for (Metric metric : spec.metrics()) {
         networks.add(network(spec, metric));
       }
-      SongUNet net = new SongUNet(config);
-      NetworkParameters params = NetworkParameters.load(net.layout(), manager,
-          model.file(TrainingActivitiesImpl.EMA));
-      SampleGenerator generator = new SampleGenerator(new EdmPrecond(net), params,
-          new HeunSampler(spec.steps(), spec.sigmaMin(), spec.sigmaMax(), spec.rho()), classCounts, spec.batchSize());
+      SampleGenerator generator = trained.generator(manager, spec);
       SampleShards shards = new SampleShards(store.workDir(key).resolve("shards"), spec.sets(), spec.samplesPerSet(),
           spec.shardSize());
       int total = spec.sets() * shards.shardsPerSet();

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 @Command(name = "cedm", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT, version = "cedm 0.1.0",
     description = "Cluster-conditioned EDM experiments (C-EDM) as durable Temporal workflows.",
     subcommands = {RunCommand.class, ValidateCommand.class, SubmitCommand.class, StatusCommand.class,
-        CancelCommand.class, ResumeCommand.class, AddPointsCommand.class, WorkerCommand.class, ServerCommand.class,
+        CancelCommand.class, ResumeCommand.class, ReportCommand.class, AddPointsCommand.class, WorkerCommand.class, ServerCommand.class,
         BenchCommand.class})
 public final class CedmCommand {
 

@@ -6,6 +6,8 @@ import cedm.runtime.WorkerConfig;
 import cedm.runtime.EmbeddedTemporal;
 import cedm.runtime.MetricsEndpoint;
 import cedm.runtime.SweepClient;
+import cedm.runtime.SweepRecords;
+import cedm.report.SweepReport;
 import cedm.spec.LoadedSpec;
 import cedm.spec.SpecLoader;
 import cedm.workflow.StageReport;
@@ -63,6 +65,7 @@ final class RunCommand extends Output implements Callable<Integer> {
       try {
         SweepResult result = c.sweeps.result(submission.sweepId());
         printResult(out, result, c);
+        report(out, c, loaded, submission.sweepId());
         return 0;
       } catch (WorkflowFailedException e) {
         out.println("cedm: sweep " + submission.sweepId() + " failed: " + rootMessage(e));
@@ -176,6 +179,19 @@ final class RunCommand extends Output implements Callable<Integer> {
       if (trial.evaluation() != null) {
         out.println(artifactLine(c, "evaluation", trial.evaluation().artifactId(), trial.evaluation().reused()));
       }
+    }
+  }
+
+  /** The finished sweep's report; the sweep's results stand even when it cannot be written. */
+  private void report(PrintWriter out, Connected c, LoadedSpec loaded, String sweepId) {
+    try {
+      SweepRecords records = new SweepRecords(c.store);
+      SweepStatus status = c.sweeps.status(sweepId);
+      records.saveFinalStatus(status);
+      Path html = SweepReport.write(status, loaded.spec(), c.store, records.reportDir(sweepId), ReportCommand.DEFAULTS);
+      out.println("cedm: report at " + html);
+    } catch (java.io.IOException | RuntimeException e) {
+      err().println("cedm: the report could not be written (" + e + "); `cedm report " + sweepId + "` tries again");
     }
   }
 

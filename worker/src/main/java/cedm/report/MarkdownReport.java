@@ -1,0 +1,114 @@
+package cedm.report;
+
+import cedm.activity.ClusterScores;
+import cedm.activity.EvaluationArtifact.Summary;
+import cedm.workflow.Probe;
+import java.util.List;
+import java.util.Locale;
+
+/** The report's text: the results table, the C_max evidence and the figures, in Markdown. */
+final class MarkdownReport {
+  /** A figure written next to the report. */
+  record Figure(String file, String caption) {}
+
+  private MarkdownReport() {}
+
+  static String render(ReportData d, Figure cmax, Figure samples) {
+    StringBuilder md = new StringBuilder();
+    md.append("# Sweep ").append(d.sweepId()).append("\n\n");
+    md.append(d.finished() ? "The sweep is finished." : "The sweep is not finished (" + d.phase()
+        + "); this report shows what is done so far.").append("\n\n");
+    if (d.proxy()) {
+      md.append("Scores are **proxy** FID/FDD from the builtin feature network, which is not pre-trained: "
+          + "compare the points with each other, not with published figures.\n\n");
+    }
+    results(md, d);
+    search(md, d, cmax);
+    md.append("## FID during training\n\n")
+        .append("cedm evaluates each model once, when its training ends, so there are no intermediate "
+            + "evaluations to plot against Mimg (the paper's Fig. 2).\n\n");
+    md.append("## Samples per cluster\n\n");
+    if (samples == null) {
+      md.append("No sample grid: no clustering point has a trained and scored model yet, or it was turned off "
+          + "(`cedm report --samples 0`).\n");
+    } else {
+      md.append(samples.caption()).append("\n\n![").append(samples.caption()).append("](").append(samples.file())
+          .append(")\n");
+    }
+    return md.toString();
+  }
+
+  private static void results(StringBuilder md, ReportData d) {
+    md.append("## Results\n\n");
+    String metric = d.proxy() ? "proxy FID" : "FID";
+    String fddName = d.proxy() ? "proxy FDD" : "FDD";
+    StringBuilder head = new StringBuilder("| point | C | clusters used | " + metric + " (mean +- std) | " + metric + " min |");
+    StringBuilder rule = new StringBuilder("|---|---:|---:|---:|---:|");
+    String tail = " evaluation |";
+    if (d.hasFdd()) {
+      head.append(' ').append(fddName).append(" (mean +- std) | ").append(fddName).append(" min |");
+      rule.append("---:|---:|");
+    }
+    if (d.hasClusterScores()) {
+      head.append(" NMI | ANMI | ARI | ACC |");
+      rule.append("---:|---:|---:|---:|");
+    }
+    md.append(head).append(tail).append('\n').append(rule).append("---|").append('\n');
+    for (ReportData.Row r : d.rows()) {
+      boolean best = r == d.best();
+      String name = best ? "**" + r.point() + "** (best)" : r.point();
+      String c = r.clusters() ? Integer.toString(r.trial().point().clusters())
+          : r.trial().point().kind().name().equals("GROUND_TRUTH") ? r.trial().point().clusters() + " classes" : "-";
+      String used = r.trial().clustering() == null ? "-" : Integer.toString(r.trial().clustering().used());
+      md.append("| ").append(name).append(" | ").append(c).append(" | ").append(used).append(" | ")
+          .append(summary(r.fid(), best)).append(" |");
+      if (d.hasFdd()) {
+        md.append(' ').append(summary(r.fdd(), false)).append(" |");
+      }
+      if (d.hasClusterScores()) {
+        ClusterScores s = r.trial().clustering() == null ? null : r.trial().clustering().scores();
+        md.append(s == null ? " - | - | - | - |" : String.format(Locale.ROOT, " %.3f | %.3f | %.3f | %.3f |",
+            s.nmi(), s.anmi(), s.ari(), s.acc()));
+      }
+      md.append(r.trial().evaluation() == null ? " - |" : " evaluation/" + r.trial().evaluation().artifactId() + " |");
+      md.append('\n');
+    }
+    md.append('\n');
+    if (d.best() != null) {
+      md.append(String.format(Locale.ROOT, "Best: %s, %s %.2f (mean over %d sets of %d samples).%n%n",
+          d.best().point(), metric, d.best().fid().mean(), d.best().trial().evaluation().fid().size(),
+          d.best().trial().evaluation().samplesPerSet()));
+    }
+  }
+
+  /** "mean +- std | min", or dashes before the trial is scored. */
+  static String summary(Summary s, boolean bold) {
+    if (s == null) {
+      return "- | -";
+    }
+    String mean = String.format(Locale.ROOT, "%.2f +- %.2f", s.mean(), s.std());
+    return (bold ? "**" + mean + "**" : mean) + String.format(Locale.ROOT, " | %.2f", s.min());
+  }
+
+  private static void search(StringBuilder md, ReportData d, Figure cmax) {
+    md.append("## C_max search\n\n");
+    List<Probe> evidence = d.evidence();
+    if (evidence.isEmpty()) {
+      md.append("The search was off (`search.enabled: false`) or has not finished; the grid came from `grid.points`.\n\n");
+    } else {
+      md.append("| C | r_C | clusters used | KL from uniform | objective | artifact |\n|---:|---:|---:|---:|---:|---|\n");
+      for (Probe p : evidence) {
+        md.append(String.format(Locale.ROOT, "| %d | %.4f | %d | %.4f | %.4f | clustering/%s |%n", p.clusters(),
+            p.utilisation(), p.used(), p.klFromUniform(), p.objective(), p.artifactId()));
+      }
+      md.append('\n');
+      if (d.cMax() != null) {
+        md.append(String.format(Locale.ROOT, "C_max = %d: the largest C probed with r_C above alpha = %s. "
+            + "The grid searches C in [2, C_max).%n%n", d.cMax(), d.alpha()));
+      }
+    }
+    if (cmax != null) {
+      md.append("![").append(cmax.caption()).append("](").append(cmax.file()).append(")\n\n");
+    }
+  }
+}
