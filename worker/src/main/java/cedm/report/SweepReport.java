@@ -40,7 +40,7 @@ public final class SweepReport {
     XYChart chart = CmaxFigure.chart(data);
     if (chart != null) {
       BitmapEncoder.saveBitmap(chart, out.resolve(CMAX).toString(), BitmapEncoder.BitmapFormat.PNG);
-      cmax = new MarkdownReport.Figure(CMAX, "FID and r_C against C, with alpha and the range [2, C_max)");
+      cmax = new MarkdownReport.Figure(CMAX, "FID and r_C against C, with alpha and the searched range from 2 to C_max");
     }
     MarkdownReport.Figure samples = null;
     ReportData.Row best = data.bestClustering();

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import cedm.monitoring.MonitoringFiles;
 import cedm.monitoring.PrometheusServer;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -33,6 +34,7 @@ class DemoRunTest {
   private PrometheusServer prometheus;
   private Cli run;
   private String sweep;
+  private Path store;
   private double start;
   private double end;
 
@@ -40,7 +42,8 @@ class DemoRunTest {
   void runTheDemoWatchedByPrometheus(@TempDir Path tmp) throws Exception {
     prometheus = PrometheusServer.start(MonitoringFiles.DIR.resolve("prometheus.yml"), tmp.resolve("prometheus"));
     start = System.currentTimeMillis() / 1000.0;
-    run = Cli.run("run", Path.of("..", "specs", "demo.yaml").toString(), "--store", tmp.resolve("store").toString());
+    store = tmp.resolve("store");
+    run = Cli.run("run", Path.of("..", "specs", "demo.yaml").toString(), "--store", store.toString());
     end = System.currentTimeMillis() / 1000.0;
     Matcher m = SWEEP.matcher(run.out());
     sweep = m.find() ? m.group(1) : null;
@@ -71,6 +74,41 @@ class DemoRunTest {
     assertTrue(out.contains("scores (proxy"), out);
     assertEquals(temi + kmeans + 2, out.lines().filter(l -> l.matches("  \\S+ +\\d+\\.\\d\\d \\+- +\\d+\\.\\d\\d +\\d+\\.\\d\\d.*"))
         .count(), "a proxy FID row (mean +- std over 3 sets, min) per trial:\n" + out);
+  }
+
+  /** The report `cedm run` writes at the end: each table row equals its evaluation artifact on disk; the figures exist. */
+  @Test
+  void theReportsTablesEqualTheArtifacts() throws Exception {
+    Matcher at = Pattern.compile("cedm: report at (\\S+)").matcher(run.out());
+    assertTrue(at.find(), run.out() + run.err());
+    Path dir = Path.of(at.group(1)).getParent();
+    String md = java.nio.file.Files.readString(dir.resolve("report.md"));
+    Pattern row = Pattern.compile("(?m)^\\| (\\S+)[^|]*\\|[^|]*\\|[^|]*\\| ([^|]+) \\| ([^|]+) \\|.* evaluation/(\\w+) \\|$");
+    Matcher m = row.matcher(md);
+    int rows = 0;
+    ObjectMapper json = new ObjectMapper();
+    while (m.find()) {
+      JsonNode fid = json.readTree(store.resolve("artifacts").resolve("evaluation").resolve(m.group(4))
+          .resolve("manifest.json").toFile()).at("/meta/fid");
+      double[] v = new double[fid.size()];
+      for (int i = 0; i < v.length; i++) {
+        v[i] = fid.get(i).asDouble();
+      }
+      double mean = java.util.Arrays.stream(v).average().orElseThrow();
+      double std = Math.sqrt(java.util.Arrays.stream(v).map(x -> (x - mean) * (x - mean)).average().orElseThrow());
+      double min = java.util.Arrays.stream(v).min().orElseThrow();
+      assertEquals(String.format(java.util.Locale.ROOT, "%.2f +- %.2f", mean, std), m.group(2).replace("**", ""), m.group());
+      assertEquals(String.format(java.util.Locale.ROOT, "%.2f", min), m.group(3), m.group());
+      rows++;
+    }
+    long trials = run.out().lines().filter(l -> l.matches("  \\S+ +\\d+\\.\\d\\d \\+- +\\d+\\.\\d\\d +\\d+\\.\\d\\d.*"))
+        .count();
+    assertEquals(trials, rows, "one row per trial:\n" + md);
+    assertTrue(md.contains("(best)"), md);
+    assertEquals(960, javax.imageio.ImageIO.read(dir.resolve("cmax.png").toFile()).getWidth());
+    java.awt.image.BufferedImage samples = javax.imageio.ImageIO.read(dir.resolve("samples.png").toFile());
+    assertTrue(samples.getHeight() >= 2 * 66 && samples.getHeight() % 66 == 0, "rows of 64-pixel samples, one per cluster");
+    assertTrue(java.nio.file.Files.readString(dir.resolve("report.html")).contains("<img src=\"samples.png\""));
   }
 
   /** Every dashboard query is valid PromQL, and every panel shows at least one series of the demo. */

@@ -1,0 +1,150 @@
+package cedm.report;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import cedm.activity.ClusterScores;
+import cedm.activity.ClusteringArtifact;
+import cedm.activity.EvaluationArtifact;
+import cedm.activity.TrainingArtifact;
+import cedm.spec.ClusteringMethod;
+import cedm.spec.ExperimentSpec;
+import cedm.spec.SpecLoader;
+import cedm.store.ArtifactStore;
+import cedm.workflow.GridPoint;
+import cedm.workflow.Probe;
+import cedm.workflow.StageReport;
+import cedm.workflow.SweepStatus;
+import cedm.workflow.TrialResult;
+import cedm.workflow.TrialState;
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYSeries;
+
+/** A report of a known sweep status: the tables carry its numbers, the figure its series, axes and legend. */
+class SweepReportTest {
+  @TempDir Path tmp;
+
+  private static TrialResult clusters(ClusteringMethod method, int c, int used, List<Double> fid, List<Double> fdd) {
+    GridPoint point = GridPoint.clusters(method, c);
+    return new TrialResult(point, TrialState.DONE,
+        new ClusteringArtifact("clu-" + point.id(), false, method, c, used, (double) used / c, 0.1, List.of(), 0, 1.0,
+            new ClusterScores(0.5, 0.45, 0.3, 0.6)),
+        new TrainingArtifact("edm-" + point.id(), false, point.id(), used, 1000, 1, 10, 0.5, 0),
+        new EvaluationArtifact("eval-" + point.id(), false, point.id(), false, 50_000, fid, fdd), "");
+  }
+
+  private static TrialResult baseline(GridPoint.Kind kind, int classes, List<Double> fid) {
+    GridPoint point = new GridPoint(kind, null, classes);
+    return new TrialResult(point, TrialState.DONE, null, null,
+        new EvaluationArtifact("eval-" + point.id(), false, point.id(), false, 50_000, fid, List.of()), "");
+  }
+
+  private static SweepStatus status() {
+    List<Probe> probes = List.of(new Probe(50, 1.0, 50, 0.1, -1.0, "p50", false),
+        new Probe(100, 0.99, 99, 0.2, -1.1, "p100", false), new Probe(200, 0.93, 186, 0.3, -1.2, "p200", false),
+        new Probe(150, 0.97, 146, 0.25, -1.15, "p150", false));
+    return new SweepStatus("cifar-1", "done", List.of(StageReport.pending("dataset")), 150, probes, List.of(
+        baseline(GridPoint.Kind.UNCONDITIONAL, 1, List.of(2.50, 2.46, 2.52)),
+        clusters(ClusteringMethod.TEMI, 100, 99, List.of(1.70, 1.74, 1.72), List.of(60.0, 61.0, 62.0)),
+        clusters(ClusteringMethod.TEMI, 50, 50, List.of(1.80, 1.84, 1.83), List.of(63.0, 63.5, 64.0)),
+        clusters(ClusteringMethod.KMEANS, 50, 48, List.of(1.95, 1.99, 1.97), List.of(66.0, 66.0, 66.0)),
+        baseline(GridPoint.Kind.GROUND_TRUTH, 10, List.of(1.79, 1.81, 1.80))));
+  }
+
+  private static ExperimentSpec spec() throws Exception {
+    return SpecLoader.load(Path.of("..", "specs", "demo.yaml")).spec();
+  }
+
+  /** "mean +- std | min" computed here from the values, population std as in the paper's tables. */
+  private static String cells(double... v) {
+    double mean = 0;
+    for (double x : v) {
+      mean += x / v.length;
+    }
+    double var = 0;
+    double min = Double.POSITIVE_INFINITY;
+    for (double x : v) {
+      var += (x - mean) * (x - mean) / v.length;
+      min = Math.min(min, x);
+    }
+    return String.format(Locale.ROOT, "%.2f +- %.2f | %.2f", mean, Math.sqrt(var), min);
+  }
+
+  @Test
+  void theTablesCarryTheArtifactsNumbersAndMarkTheBest() throws Exception {
+    Path html = SweepReport.write(status(), spec(), new ArtifactStore(tmp.resolve("store")), tmp.resolve("out"),
+        new SweepReport.Options(4, 0));
+    String md = Files.readString(tmp.resolve("out").resolve(SweepReport.MARKDOWN));
+    assertTrue(md.contains("| **temi-C=100** (best) | 100 | 99 | **1.72 +- 0.02** | 1.70 | " + cells(60, 61, 62).replace(" | ", " | ")
+        + " | 0.500 | 0.450 | 0.300 | 0.600 | evaluation/eval-temi-C=100 |"), md);
+    assertTrue(md.contains("| temi-C=50 | 50 | 50 | " + cells(1.80, 1.84, 1.83) + " | " + cells(63.0, 63.5, 64.0)), md);
+    assertTrue(md.contains("| kmeans-C=50 | 50 | 48 | " + cells(1.95, 1.99, 1.97) + " | " + cells(66, 66, 66)), md);
+    assertTrue(md.contains("| unconditional | - | - | " + cells(2.50, 2.46, 2.52) + " | - | - | - | - | - | - |"), md);
+    assertTrue(md.contains("| ground-truth | 10 classes | - | " + cells(1.79, 1.81, 1.80)), md);
+    List<String> order = md.lines().filter(l -> l.startsWith("| ") && l.contains("evaluation/"))
+        .map(l -> l.split("\\|")[1].trim().replace("**", "").replace(" (best)", "")).toList();
+    assertEquals(List.of("kmeans-C=50", "temi-C=50", "temi-C=100", "unconditional", "ground-truth"), order,
+        "grid points by method and C, then the baselines");
+    assertTrue(md.contains("| 150 | 0.9700 | 146 | 0.2500 | -1.1500 | clustering/p150 |"), md);
+    assertTrue(md.contains("C_max = 150: the largest C probed with r_C above alpha = 0.96."), md);
+    assertFalse(md.contains("proxy"), "the paper's networks: no proxy warning");
+    assertTrue(md.contains("![FID and r_C against C, with alpha and the searched range from 2 to C_max](cmax.png)"), md);
+    String page = Files.readString(html);
+    assertTrue(page.contains("<table>") && page.contains("<img src=\"cmax.png\""), page);
+    BufferedImage figure = ImageIO.read(tmp.resolve("out").resolve("cmax.png").toFile());
+    assertEquals(960, figure.getWidth());
+    assertEquals(540, figure.getHeight());
+  }
+
+  @Test
+  void theFigureHasAxesLabelsAndALegendForEverySeries() throws Exception {
+    XYChart chart = CmaxFigure.chart(ReportData.of(status(), spec()));
+    assertEquals(CmaxFigure.TITLE, chart.getTitle());
+    assertEquals(CmaxFigure.X_AXIS, chart.getXAxisTitle());
+    assertEquals("FID (mean over sets)", chart.getYAxisTitle());
+    assertEquals(CmaxFigure.R_AXIS, chart.getYAxisGroupTitle(1));
+    assertTrue(chart.getStyler().isLegendVisible());
+    assertEquals(Set.of("temi FID", "kmeans FID", "unconditional FID", "ground-truth FID", "[2, C_max = 150)",
+        "r_C (C_max search)", "alpha = 0.960"), chart.getSeriesMap().keySet());
+    XYSeries rc = chart.getSeriesMap().get("r_C (C_max search)");
+    assertEquals(1, rc.getYAxisGroup());
+    assertEquals(List.of(50.0, 100.0, 150.0, 200.0), toList(rc.getXData()), "probes sorted by C");
+    XYSeries temi = chart.getSeriesMap().get("temi FID");
+    assertEquals(List.of(50.0, 100.0), toList(temi.getXData()));
+    assertEquals(1.72, temi.getYData()[1], 1e-12);
+    assertEquals(Math.sqrt((0.0004 + 0.0004 + 0) / 3), temi.getExtraValues()[1], 1e-12, "error bars: std over sets");
+    XYSeries range = chart.getSeriesMap().get("[2, C_max = 150)");
+    assertEquals(List.of(2.0, 150.0), toList(range.getXData()));
+  }
+
+  @Test
+  void aSweepStillInItsSearchShowsTheEvidenceAlone() throws Exception {
+    SweepStatus s = status();
+    SweepStatus searching = new SweepStatus(s.sweepId(), "search", s.stages(), null, s.evidence(), List.of());
+    ReportData data = ReportData.of(searching, spec());
+    assertNull(data.best());
+    XYChart chart = CmaxFigure.chart(data);
+    assertEquals(CmaxFigure.R_AXIS, chart.getYAxisTitle(), "r_C takes the left axis while nothing is scored");
+    SweepReport.write(searching, spec(), new ArtifactStore(tmp.resolve("store")), tmp.resolve("partial"),
+        new SweepReport.Options(4, 8));
+    String md = Files.readString(tmp.resolve("partial").resolve(SweepReport.MARKDOWN));
+    assertTrue(md.contains("The sweep is not finished (search)"), md);
+    assertTrue(md.contains("No sample grid"), md);
+  }
+
+  private static List<Double> toList(double[] values) {
+    return java.util.Arrays.stream(values).boxed().collect(Collectors.toList());
+  }
+}
