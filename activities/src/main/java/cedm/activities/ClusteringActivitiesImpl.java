@@ -54,10 +54,11 @@ public final class ClusteringActivitiesImpl implements ClusteringActivities {
       Artifact knn = temi ? Inputs.require(store, KnnActivitiesImpl.STAGE, KnnActivitiesImpl.VERSION, request.knnId()) : null;
       StageKey key = StageKey.of(STAGE, VERSION, section(request),
           temi ? List.of(request.featuresId(), request.knnId()) : List.of(request.featuresId()));
-      ArtifactStore.Obtained obtained = store.obtain(key, dir -> produce(request, key, features, knn, dir),
+      ClusteringMetrics metrics = new ClusteringMetrics(request.labels(), request.method().id());
+      ArtifactStore.Obtained obtained = store.obtain(key, dir -> produce(request, key, features, knn, metrics, dir),
           StageRun::heartbeatWaiting);
       ClusteringArtifact result = artifact(key, obtained, request);
-      new ClusteringMetrics(request.labels(), request.method().id()).result(result);
+      metrics.result(result);
       return result;
     });
   }
@@ -71,7 +72,8 @@ public final class ClusteringActivitiesImpl implements ClusteringActivities {
     return section;
   }
 
-  private JsonNode produce(ClusteringRequest request, StageKey key, Artifact features, Artifact knn, Path dir)
+  private JsonNode produce(ClusteringRequest request, StageKey key, Artifact features, Artifact knn,
+      ClusteringMetrics metrics, Path dir)
       throws Exception {
     Path featuresFile = features.file(FeatureExtraction.FEATURES);
     Npy.Header header = Npy.readHeader(featuresFile);
@@ -87,7 +89,6 @@ public final class ClusteringActivitiesImpl implements ClusteringActivities {
     if (request.method() == ClusteringMethod.TEMI) {
       Path knnFile = knn.file(KnnActivitiesImpl.INDICES);
       int width = (int) Npy.readHeader(knnFile).shape()[1];
-      ClusteringMetrics metrics = new ClusteringMetrics(request.labels(), request.method().id());
       TemiTrainer trainer = new TemiTrainer(request.clustering().temi(), request.clusters(), request.seed(), device);
       Checkpoints checkpoints = new Checkpoints(store.workDir(key).resolve("checkpoints"), 2);
       TemiTrainer.Outcome outcome = trainer.train(x, n, d, Npy.readLongs(knnFile), width, checkpoints,

@@ -65,7 +65,7 @@ final class RunCommand extends Output implements Callable<Integer> {
       try {
         SweepResult result = c.sweeps.result(submission.sweepId());
         printResult(out, result, c);
-        report(out, c, loaded, submission.sweepId());
+        report(out, c, loaded, result);
         return 0;
       } catch (WorkflowFailedException e) {
         out.println("cedm: sweep " + submission.sweepId() + " failed: " + rootMessage(e));
@@ -183,15 +183,17 @@ final class RunCommand extends Output implements Callable<Integer> {
   }
 
   /** The finished sweep's report; the sweep's results stand even when it cannot be written. */
-  private void report(PrintWriter out, Connected c, LoadedSpec loaded, String sweepId) {
+  private void report(PrintWriter out, Connected c, LoadedSpec loaded, SweepResult result) {
     try {
       SweepRecords records = new SweepRecords(c.store);
-      SweepStatus status = c.sweeps.status(sweepId);
+      SweepStatus status = SweepClient.finished(result);
       records.saveFinalStatus(status);
-      Path html = SweepReport.write(status, loaded.spec(), c.store, records.reportDir(sweepId), ReportCommand.DEFAULTS);
+      Path html = SweepReport.write(status, loaded.spec(), c.store, records.reportDir(result.sweepId()),
+          ReportCommand.DEFAULTS);
       out.println("cedm: report at " + html);
     } catch (java.io.IOException | RuntimeException e) {
-      err().println("cedm: the report could not be written (" + e + "); `cedm report " + sweepId + "` tries again");
+      err().println("cedm: the report could not be written (" + e + "); `cedm report " + result.sweepId()
+          + "` tries again");
     }
   }
 

@@ -2,6 +2,7 @@ package cedm.report;
 
 import cedm.activity.ClusterScores;
 import cedm.activity.EvaluationArtifact.Summary;
+import cedm.workflow.GridPoint;
 import cedm.workflow.Probe;
 import java.util.List;
 import java.util.Locale;
@@ -58,7 +59,7 @@ final class MarkdownReport {
       boolean best = r == d.best();
       String name = best ? "**" + r.point() + "** (best)" : r.point();
       String c = r.clusters() ? Integer.toString(r.trial().point().clusters())
-          : r.trial().point().kind().name().equals("GROUND_TRUTH") ? r.trial().point().clusters() + " classes" : "-";
+          : r.trial().point().kind() == GridPoint.Kind.GROUND_TRUTH ? r.trial().point().clusters() + " classes" : "-";
       String used = r.trial().clustering() == null ? "-" : Integer.toString(r.trial().clustering().used());
       md.append("| ").append(name).append(" | ").append(c).append(" | ").append(used).append(" | ")
           .append(summary(r.fid(), best)).append(" |");

@@ -97,7 +97,11 @@ public final class SweepClient {
    * worker needs to be up; a failed or cancelled one reports why.
    */
   public SweepStatus status(String sweepId) {
-    WorkflowExecutionStatus state = state(sweepId).orElse(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_UNSPECIFIED);
+    return status(sweepId, state(sweepId).orElse(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_UNSPECIFIED));
+  }
+
+  /** {@link #status(String)} when the caller has just read the sweep's {@code state}. */
+  public SweepStatus status(String sweepId, WorkflowExecutionStatus state) {
     if (state == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
       // Queries are answered by workers; with none polling, say so quickly instead of failing.
       java.util.concurrent.CompletableFuture<SweepStatus> query = java.util.concurrent.CompletableFuture.supplyAsync(
@@ -114,9 +118,7 @@ public final class SweepClient {
       }
     }
     try {
-      SweepResult r = result(sweepId);
-      return new SweepStatus(sweepId, "done", r.stages(), r.cmax() == null ? null : r.cmax().cMax(),
-          r.cmax() == null ? List.of() : r.cmax().evidence(), r.trials());
+      return finished(result(sweepId));
     } catch (io.temporal.client.WorkflowException e) {
       Throwable cause = e;
       while (cause.getCause() != null) {
@@ -125,6 +127,12 @@ public final class SweepClient {
       String why = cause instanceof io.temporal.failure.ApplicationFailure a ? a.getOriginalMessage() : cause.getMessage();
       return new SweepStatus(sweepId, "ended without a result: " + why, List.of(), null, List.of(), List.of());
     }
+  }
+
+  /** A finished sweep's status, from its result. */
+  public static SweepStatus finished(SweepResult r) {
+    return new SweepStatus(r.sweepId(), "done", r.stages(), r.cmax() == null ? null : r.cmax().cMax(),
+        r.cmax() == null ? List.of() : r.cmax().evidence(), r.trials());
   }
 
   /** The running C_max search's probes so far (empty when it is not running). */

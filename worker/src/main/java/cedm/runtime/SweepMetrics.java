@@ -99,7 +99,7 @@ public final class SweepMetrics implements AutoCloseable {
             s == state.get() ? 1 : 0);
       }
     }
-    SweepStatus status = sweeps.status(id);
+    SweepStatus status = sweeps.status(id, state.get());
     for (StageReport stage : status.stages()) {
       for (StageState s : StageState.values()) {
         Gauges.set("cedm.sweep.stage.state", "1 for each sweep-level stage's current state",

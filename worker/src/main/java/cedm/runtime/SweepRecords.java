@@ -4,6 +4,7 @@ import cedm.spec.ExperimentSpec;
 import cedm.spec.LoadedSpec;
 import cedm.store.ArtifactStore;
 import cedm.workflow.SweepStatus;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -27,7 +28,7 @@ public final class SweepRecords {
   private static final String FINAL_STATUS = "final-status.json";
   /** The workflows' records as Temporal's data converter writes them (Jackson defaults). */
   private static final ObjectMapper STATUS_JSON = new ObjectMapper()
-      .configure(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+      .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
   private final ArtifactStore store;
 
