@@ -7,11 +7,14 @@ import io.temporal.internal.testservice.TestServicesStarter;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.List;
 
 /**
  * The Temporal Java test server on the loopback interface only (its own port-bound mode listens on
  * every interface). It keeps no history across restarts, which is why every stage is memoised in
  * the artifact store: a new server and a re-submitted spec continue where the last run stopped.
+ * Workflow tasks never go to sticky queues ({@link NoStickyDispatch}), so a worker that dies does
+ * not take its sweeps with it.
  */
 public final class EmbeddedTemporal implements AutoCloseable {
   private final TestServicesStarter services;
@@ -28,7 +31,7 @@ public final class EmbeddedTemporal implements AutoCloseable {
     TestServicesStarter services = new TestServicesStarter(true, 0);
     NettyServerBuilder builder =
         NettyServerBuilder.forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
-    GRPCServerHelper.registerServicesAndHealthChecks(services.getServices(), builder);
+    GRPCServerHelper.registerServicesAndHealthChecks(services.getServices(), builder, List.of(new NoStickyDispatch()));
     Server server = builder.build().start();
     return new EmbeddedTemporal(services, server);
   }

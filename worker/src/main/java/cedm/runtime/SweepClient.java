@@ -158,8 +158,11 @@ public final class SweepClient {
    *
    * @param attempt 1 on the first try; more means earlier attempts failed with {@code lastFailure}
    * @param progress the last heartbeat's progress, or null before the first one
+   * @param activityType the stage's activity type (its stage name: features, knn, clustering, ...)
+   * @param started a worker is running it (not only scheduled)
    */
-  public record RunningStage(String stage, int attempt, String lastFailure, StageProgress progress) {}
+  public record RunningStage(String stage, int attempt, String lastFailure, StageProgress progress, String activityType,
+      boolean started) {}
 
   /**
    * The pending stage activities of the sweep and of its search and trials (child workflows),
@@ -185,7 +188,8 @@ public final class SweepClient {
       }
       String failure = activity.hasLastFailure() ? activity.getLastFailure().getMessage() : null;
       String stage = progress != null ? progress.stage() : activity.getActivityType().getName();
-      running.add(new RunningStage(stage, activity.getAttempt(), failure, progress));
+      running.add(new RunningStage(stage, activity.getAttempt(), failure, progress, activity.getActivityType().getName(),
+          activity.getState() == io.temporal.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_STARTED));
     }
   }
 
