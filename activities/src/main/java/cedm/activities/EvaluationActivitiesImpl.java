@@ -112,11 +112,8 @@ public final class EvaluationActivitiesImpl implements EvaluationActivities {
   }
 
   private static String digest(String field, String file) throws Exception {
-    if (file == null || !Files.isRegularFile(Path.of(file))) {
-      throw new BadInputException(field + ": file " + file + " not found (feature_network: pretrained needs it; "
-          + "feature_network: builtin computes proxy figures without it)");
-    }
-    return Inputs.fileDigest(Path.of(file));
+    return Inputs.userFileDigest(field, file,
+        "feature_network: pretrained needs it; feature_network: builtin computes proxy figures without it");
   }
 
   private EvalNetwork network(EvaluationSpec spec, Metric metric) throws Exception {

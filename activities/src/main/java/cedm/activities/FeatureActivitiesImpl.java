@@ -60,7 +60,8 @@ public final class FeatureActivitiesImpl implements FeatureActivities {
     ObjectNode section = JSON.createObjectNode();
     section.put("extractor", f.extractor().name());
     if (f.extractor() == FeaturesSpec.Extractor.TORCHSCRIPT) {
-      section.put("model_sha256", Inputs.fileDigest(Path.of(f.model())));
+      section.put("model_sha256", Inputs.userFileDigest("features.model", f.model(),
+          "a TorchScript feature network, e.g. DINO ViT-B/16 exported as in the README"));
     } else {
       section.put("seed", request.seed());
       section.put("dim", f.dim());

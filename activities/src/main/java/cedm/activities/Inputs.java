@@ -1,5 +1,6 @@
 package cedm.activities;
 
+import cedm.io.BadInputException;
 import cedm.store.Artifact;
 import cedm.store.ArtifactStore;
 import cedm.store.StageKey;
@@ -25,8 +26,20 @@ final class Inputs {
             + "; run the sweep again to recompute it"));
   }
 
+  /**
+   * sha256 of a file the spec names (a model, a reference), or a non-retryable error naming the
+   * spec field and the file when this worker does not have it: the spec was checked where it was
+   * submitted, which need not be where it runs.
+   */
+  static String userFileDigest(String field, String file, String allowed) throws IOException {
+    if (file == null || !Files.isRegularFile(Path.of(file))) {
+      throw new BadInputException(field + ": file " + file + " not found on this worker (" + allowed + ")");
+    }
+    return fileDigest(Path.of(file));
+  }
+
   /** sha256 of a (possibly large) file, cached by path, size and modification time. */
-  static String fileDigest(Path file) throws IOException {
+  private static String fileDigest(Path file) throws IOException {
     String stamp = file.toAbsolutePath() + "|" + Files.size(file) + "|" + Files.getLastModifiedTime(file).toMillis();
     String cached = FILE_DIGESTS.get(stamp);
     if (cached != null) {

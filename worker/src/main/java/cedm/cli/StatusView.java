@@ -32,10 +32,10 @@ final class StatusView {
     if (!status.trials().isEmpty()) {
       lines.addAll(trials(status.trials(), running));
     }
-    List<String> trialStages = status.trials().stream().map(t -> progressName(t.point().id())).toList();
     for (RunningStage r : running) {
       boolean sweepStage = status.stages().stream().anyMatch(st -> st.stage().equals(r.stage()));
-      if (r.progress() != null && !sweepStage && !trialStages.contains(r.stage())) {
+      boolean trialStage = status.trials().stream().anyMatch(t -> belongsTo(r, t.point().id()));
+      if (r.progress() != null && !sweepStage && !trialStage) {
         lines.add("  probing " + r.stage() + " " + bar(r.progress()));
       }
     }
@@ -62,8 +62,9 @@ final class StatusView {
       String label = t.point().id();
       StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "  %-16s %-8s", label, t.state().name().toLowerCase(Locale.ROOT)));
       if (t.state() == TrialState.RUNNING) {
-        running.stream().filter(r -> r.stage().equals(progressName(label)) && r.progress() != null).findFirst()
-            .ifPresent(r -> s.append(' ').append(bar(r.progress())));
+        running.stream().filter(r -> belongsTo(r, label) && r.progress() != null).findFirst()
+            .ifPresent(r -> s.append(' ').append(r.activityType()).append(' ').append(bar(r.progress()))
+                .append(r.started() ? " on " + r.worker() : ""));
       } else if (!t.note().isEmpty()) {
         s.append(' ').append(t.note());
       }
@@ -94,6 +95,12 @@ final class StatusView {
       }
     }
     return s.toString().stripTrailing();
+  }
+
+  /** The trial's stages report as "temi C=100" (clustering), "EDM temi-C=100" and "evaluation temi-C=100". */
+  static boolean belongsTo(RunningStage r, String trialId) {
+    return r.stage().equals(progressName(trialId)) || r.stage().equals("EDM " + trialId)
+        || r.stage().equals("evaluation " + trialId);
   }
 
   /** A clustering reports its progress as "temi C=100"; its trial is "temi-C=100". */

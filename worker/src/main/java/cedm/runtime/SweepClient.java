@@ -11,6 +11,7 @@ import cedm.workflow.SweepStatus;
 import cedm.workflow.SweepWorkflow;
 import io.temporal.api.common.v1.Payloads;
 import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.api.enums.v1.PendingActivityState;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
 import io.temporal.api.workflow.v1.PendingActivityInfo;
@@ -160,9 +161,10 @@ public final class SweepClient {
    * @param progress the last heartbeat's progress, or null before the first one
    * @param activityType the stage's activity type (its stage name: features, knn, clustering, ...)
    * @param started a worker is running it (not only scheduled)
+   * @param worker the identity (pid@host) of the worker that took it last, empty before any did
    */
   public record RunningStage(String stage, int attempt, String lastFailure, StageProgress progress, String activityType,
-      boolean started) {}
+      boolean started, String worker) {}
 
   /**
    * The pending stage activities of the sweep and of its search and trials (child workflows),
@@ -189,7 +191,7 @@ public final class SweepClient {
       String failure = activity.hasLastFailure() ? activity.getLastFailure().getMessage() : null;
       String stage = progress != null ? progress.stage() : activity.getActivityType().getName();
       running.add(new RunningStage(stage, activity.getAttempt(), failure, progress, activity.getActivityType().getName(),
-          activity.getState() == io.temporal.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_STARTED));
+          activity.getState() == PendingActivityState.PENDING_ACTIVITY_STATE_STARTED, activity.getLastWorkerIdentity()));
     }
   }
 

@@ -56,6 +56,11 @@ final class CedmProcess {
     throw new AssertionError("no line with '" + text + "' within " + seconds + "s; output:\n" + String.join("\n", all));
   }
 
+  /** The process id, which a worker's Temporal identity (pid@host) starts with. */
+  long pid() {
+    return process.pid();
+  }
+
   /** SIGKILL: no shutdown hooks, no cleanup, as a crashed machine. */
   void kill() throws InterruptedException {
     process.destroyForcibly();

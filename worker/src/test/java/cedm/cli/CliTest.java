@@ -75,16 +75,4 @@ class CliTest {
     assertFalse(second.out().contains("(computed)"), second.out());
   }
 
-  @Test
-  void aCorruptDatasetFailsTheRunWithTheFileNamed() throws Exception {
-    Path data = Files.createDirectories(tmp.resolve("cifar"));
-    Files.write(data.resolve("data_batch_1.bin"), new byte[100]);
-    Path spec = tmp.resolve("c.yaml");
-    Files.writeString(spec, "name: c\ndataset:\n  kind: cifar10\n  path: cifar\nfeatures:\n  extractor: builtin\n"
-        + "evaluation:\n  feature_network: builtin\n");
-    Cli cli = Cli.run("run", spec.toString(), "--store", tmp.resolve("store").toString());
-    assertEquals(1, cli.exitCode(), cli.out() + cli.err());
-    assertTrue(cli.out().contains("failed: stage dataset failed: " + data.resolve("data_batch_1.bin") + ": has 100 bytes"), cli.out());
-    assertFalse(cli.out().contains("\tat "), cli.out());
-  }
 }

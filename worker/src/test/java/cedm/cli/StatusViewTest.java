@@ -2,7 +2,13 @@ package cedm.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import cedm.activity.StageProgress;
+import cedm.runtime.SweepClient.RunningStage;
+import cedm.spec.ClusteringMethod;
+import cedm.workflow.GridPoint;
 import cedm.workflow.Probe;
+import cedm.workflow.TrialResult;
+import cedm.workflow.TrialState;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -16,5 +22,17 @@ class StatusViewTest {
         "       C     r_C   used      KL       loss  artifact",
         "     400   0.978    391   0.120    -0.5000  clustering/abc (reused)",
         "     800   0.926    741   0.200    -0.4000  clustering/def"), lines);
+  }
+
+  @Test
+  void aRunningTrialShowsItsProgressAndTheWorkerRunningIt() {
+    GridPoint point = new GridPoint(GridPoint.Kind.CLUSTERS, ClusteringMethod.TEMI, 4);
+    List<TrialResult> trials = List.of(new TrialResult(point, TrialState.RUNNING, null, null, null, ""));
+    RunningStage training = new RunningStage("EDM temi-C=4", 1, null, new StageProgress("EDM temi-C=4", 1, 2, "kimg"),
+        "training", true, "4242@gpu-7");
+    RunningStage otherTrial = new RunningStage("EDM temi-C=8", 1, null, new StageProgress("EDM temi-C=8", 2, 2, "kimg"),
+        "training", true, "7@gpu-1");
+    assertEquals(List.of("grid", "  temi-C=4         running  training [############------------] 1/2 kimg on 4242@gpu-7"),
+        StatusView.trials(trials, List.of(otherTrial, training)));
   }
 }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import cedm.spec.LoadedSpec;
 import cedm.spec.SpecLoader;
 import cedm.store.ArtifactStore;
+import cedm.workflow.StageReport;
 import cedm.workflow.SweepResult;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -60,6 +61,49 @@ class SweepClientTest {
           assertEquals(first.dataset().artifactId(), second.dataset().artifactId());
           assertEquals(List.of(), sweeps.running(spec.sweepId()));
           assertSweepMetrics(sweeps, store, spec.sweepId(), second);
+        }
+      } finally {
+        stubs.shutdownNow();
+      }
+    }
+  }
+
+  @Test
+  void twoSweepsOverOneDatasetAtOnceComputeTheSharedStagesOnce() throws Exception {
+    String shared = """
+        dataset: {kind: shapes, count: 64, resolution: 8}
+        features: {extractor: builtin, image_size: 32, knn: 10}
+        clustering: {temi: {neighbours: 10}}
+        search: {enabled: false}
+        training: {preset: tiny, duration_mimg: 0.0002, batch_size: 16, checkpoint_kimg: 0.1, tick_kimg: 0.1}
+        evaluation: {feature_network: builtin, sets: 1, samples_per_set: 16, batch_size: 16, shard_size: 16, steps: 4}
+        """;
+    LoadedSpec a = SpecLoader.parse("a.yaml", "name: a\ngrid: {points: [3], methods: [kmeans], unconditional: false}\n"
+        + shared, tmp);
+    LoadedSpec b = SpecLoader.parse("b.yaml", "name: b\ngrid: {points: [4], methods: [kmeans], unconditional: false}\n"
+        + shared, tmp);
+    ArtifactStore store = new ArtifactStore(tmp.resolve("store"));
+    try (EmbeddedTemporal server = EmbeddedTemporal.start(0)) {
+      WorkflowServiceStubs stubs = ConnectionOptions.plain(server.target(), "default").connect();
+      try {
+        WorkflowClient client = ConnectionOptions.plain(server.target(), "default").client(stubs);
+        SweepClient sweeps = new SweepClient(client, new SweepRecords(store));
+        sweeps.submit(a);
+        sweeps.submit(b);
+        // Two workers, so the two sweeps' shared stages really run at the same time.
+        WorkerConfig config = WorkerConfig.cpuOnly("cedm-cpu", "cedm-gpu", 2);
+        try (CedmWorker one = new CedmWorker(client, store, config).start();
+            CedmWorker two = new CedmWorker(client, store, config).start()) {
+          SweepResult first = sweeps.result(a.sweepId());
+          SweepResult second = sweeps.result(b.sweepId());
+          for (int i = 0; i < 3; i++) {
+            StageReport x = first.stages().get(i);
+            StageReport y = second.stages().get(i);
+            assertEquals(x.artifactId(), y.artifactId(), x.stage());
+            assertNotEquals(x.reused(), y.reused(), x.stage() + " is computed by one sweep and reused by the other");
+          }
+          assertEquals(List.of("dataset", "features", "knn"), first.stages().subList(0, 3).stream().map(StageReport::stage)
+              .toList());
         }
       } finally {
         stubs.shutdownNow();
