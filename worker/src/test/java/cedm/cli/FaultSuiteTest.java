@@ -8,14 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import cedm.runtime.CedmWorker;
 import cedm.runtime.ConnectionOptions;
-import cedm.runtime.EmbeddedTemporal;
+import cedm.runtime.LocalSweeps;
 import cedm.runtime.SweepClient;
 import cedm.runtime.SweepRecords;
 import cedm.runtime.WorkerConfig;
 import cedm.spec.LoadedSpec;
 import cedm.spec.SpecLoader;
 import cedm.store.ArtifactStore;
-import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import java.net.ServerSocket;
@@ -268,27 +267,18 @@ class FaultSuiteTest {
     LoadedSpec loaded = SpecLoader.load(writeSpec(dir, SHAPES,
         "{extractor: torchscript, model: moved.pt, image_size: 32, knn: 10}", BUILTIN_EVALUATION));
     Files.delete(model);
-    try (EmbeddedTemporal server = EmbeddedTemporal.start(0)) {
-      ConnectionOptions options = ConnectionOptions.plain(server.target(), "default");
-      WorkflowServiceStubs stubs = options.connect();
-      try {
-        WorkflowClient client = options.client(stubs);
-        ArtifactStore artifacts = new ArtifactStore(store);
-        SweepClient sweeps = new SweepClient(client, new SweepRecords(artifacts));
-        String sweep = sweeps.submit(loaded).sweepId();
-        WorkerConfig config = WorkerConfig.cpuOnly(loaded.spec().runtime().cpuQueue(), loaded.spec().runtime().gpuQueue(), 2);
-        try (CedmWorker worker = new CedmWorker(client, artifacts, config).start()) {
-          WorkflowFailedException e = assertThrows(WorkflowFailedException.class, () -> sweeps.result(sweep));
-          faults++;
-          StringBuilder causes = new StringBuilder();
-          for (Throwable t = e; t != null; t = t.getCause()) {
-            causes.append(t.getMessage()).append('\n');
-          }
-          assertTrue(causes.toString().contains("features.model: file " + model + " not found on this worker"),
-              causes.toString());
+    try (LocalSweeps local = LocalSweeps.start(new ArtifactStore(store))) {
+      String sweep = local.sweeps().submit(loaded).sweepId();
+      WorkerConfig config = WorkerConfig.cpuOnly(loaded.spec().runtime().cpuQueue(), loaded.spec().runtime().gpuQueue(), 2);
+      try (CedmWorker worker = local.worker(config)) {
+        WorkflowFailedException e = assertThrows(WorkflowFailedException.class, () -> local.sweeps().result(sweep));
+        faults++;
+        StringBuilder causes = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+          causes.append(t.getMessage()).append('\n');
         }
-      } finally {
-        stubs.shutdownNow();
+        assertTrue(causes.toString().contains("features.model: file " + model + " not found on this worker"),
+            causes.toString());
       }
     }
   }

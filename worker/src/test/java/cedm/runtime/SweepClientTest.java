@@ -12,8 +12,6 @@ import cedm.workflow.StageReport;
 import cedm.workflow.SweepResult;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.temporal.client.WorkflowClient;
-import io.temporal.serviceclient.WorkflowServiceStubs;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -37,33 +35,27 @@ class SweepClientTest {
         evaluation: {feature_network: builtin, sets: 1, samples_per_set: 16, batch_size: 16, shard_size: 16, steps: 4}
         """, tmp);
     ArtifactStore store = new ArtifactStore(tmp.resolve("store"));
-    try (EmbeddedTemporal server = EmbeddedTemporal.start(0)) {
-      WorkflowServiceStubs stubs = ConnectionOptions.plain(server.target(), "default").connect();
-      try {
-        WorkflowClient client = ConnectionOptions.plain(server.target(), "default").client(stubs);
-        SweepClient sweeps = new SweepClient(client, new SweepRecords(store));
-        // No worker yet: the sweep stays running while both submissions arrive.
-        CompletableFuture<SweepClient.Submission> a = CompletableFuture.supplyAsync(() -> submit(sweeps, spec));
-        CompletableFuture<SweepClient.Submission> b = CompletableFuture.supplyAsync(() -> submit(sweeps, spec));
-        assertEquals(a.get().runId(), b.get().runId());
-        SweepClient.Submission third = sweeps.submit(spec);
-        assertTrue(third.attached());
-        assertEquals(a.get().runId(), third.runId());
+    try (LocalSweeps local = LocalSweeps.start(store)) {
+      SweepClient sweeps = local.sweeps();
+      // No worker yet: the sweep stays running while both submissions arrive.
+      CompletableFuture<SweepClient.Submission> a = CompletableFuture.supplyAsync(() -> submit(sweeps, spec));
+      CompletableFuture<SweepClient.Submission> b = CompletableFuture.supplyAsync(() -> submit(sweeps, spec));
+      assertEquals(a.get().runId(), b.get().runId());
+      SweepClient.Submission third = sweeps.submit(spec);
+      assertTrue(third.attached());
+      assertEquals(a.get().runId(), third.runId());
 
-        try (CedmWorker worker = new CedmWorker(client, store, WorkerConfig.cpuOnly("cedm-cpu", "cedm-gpu", 2)).start()) {
-          SweepResult first = sweeps.result(spec.sweepId());
-          assertFalse(first.stages().get(0).reused());
-          SweepClient.Submission again = sweeps.resume(spec.sweepId());
-          assertFalse(again.attached());
-          assertNotEquals(a.get().runId(), again.runId());
-          SweepResult second = sweeps.result(spec.sweepId());
-          assertTrue(second.stages().get(0).reused());
-          assertEquals(first.dataset().artifactId(), second.dataset().artifactId());
-          assertEquals(List.of(), sweeps.running(spec.sweepId()));
-          assertSweepMetrics(sweeps, store, spec.sweepId(), second);
-        }
-      } finally {
-        stubs.shutdownNow();
+      try (CedmWorker worker = local.worker(WorkerConfig.cpuOnly("cedm-cpu", "cedm-gpu", 2))) {
+        SweepResult first = sweeps.result(spec.sweepId());
+        assertFalse(first.stages().get(0).reused());
+        SweepClient.Submission again = sweeps.resume(spec.sweepId());
+        assertFalse(again.attached());
+        assertNotEquals(a.get().runId(), again.runId());
+        SweepResult second = sweeps.result(spec.sweepId());
+        assertTrue(second.stages().get(0).reused());
+        assertEquals(first.dataset().artifactId(), second.dataset().artifactId());
+        assertEquals(List.of(), sweeps.running(spec.sweepId()));
+        assertSweepMetrics(sweeps, store, spec.sweepId(), second);
       }
     }
   }
@@ -83,30 +75,23 @@ class SweepClientTest {
     LoadedSpec b = SpecLoader.parse("b.yaml", "name: b\ngrid: {points: [4], methods: [kmeans], unconditional: false}\n"
         + shared, tmp);
     ArtifactStore store = new ArtifactStore(tmp.resolve("store"));
-    try (EmbeddedTemporal server = EmbeddedTemporal.start(0)) {
-      WorkflowServiceStubs stubs = ConnectionOptions.plain(server.target(), "default").connect();
-      try {
-        WorkflowClient client = ConnectionOptions.plain(server.target(), "default").client(stubs);
-        SweepClient sweeps = new SweepClient(client, new SweepRecords(store));
-        sweeps.submit(a);
-        sweeps.submit(b);
-        // Two workers, so the two sweeps' shared stages really run at the same time.
-        WorkerConfig config = WorkerConfig.cpuOnly("cedm-cpu", "cedm-gpu", 2);
-        try (CedmWorker one = new CedmWorker(client, store, config).start();
-            CedmWorker two = new CedmWorker(client, store, config).start()) {
-          SweepResult first = sweeps.result(a.sweepId());
-          SweepResult second = sweeps.result(b.sweepId());
-          for (int i = 0; i < 3; i++) {
-            StageReport x = first.stages().get(i);
-            StageReport y = second.stages().get(i);
-            assertEquals(x.artifactId(), y.artifactId(), x.stage());
-            assertNotEquals(x.reused(), y.reused(), x.stage() + " is computed by one sweep and reused by the other");
-          }
-          assertEquals(List.of("dataset", "features", "knn"), first.stages().subList(0, 3).stream().map(StageReport::stage)
-              .toList());
+    try (LocalSweeps local = LocalSweeps.start(store)) {
+      SweepClient sweeps = local.sweeps();
+      sweeps.submit(a);
+      sweeps.submit(b);
+      // Two workers, so the two sweeps' shared stages really run at the same time.
+      WorkerConfig config = WorkerConfig.cpuOnly("cedm-cpu", "cedm-gpu", 2);
+      try (CedmWorker one = local.worker(config); CedmWorker two = local.worker(config)) {
+        SweepResult first = sweeps.result(a.sweepId());
+        SweepResult second = sweeps.result(b.sweepId());
+        for (int i = 0; i < 3; i++) {
+          StageReport x = first.stages().get(i);
+          StageReport y = second.stages().get(i);
+          assertEquals(x.artifactId(), y.artifactId(), x.stage());
+          assertNotEquals(x.reused(), y.reused(), x.stage() + " is computed by one sweep and reused by the other");
         }
-      } finally {
-        stubs.shutdownNow();
+        assertEquals(List.of("dataset", "features", "knn"), first.stages().subList(0, 3).stream().map(StageReport::stage)
+            .toList());
       }
     }
   }
