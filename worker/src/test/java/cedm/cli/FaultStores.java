@@ -106,11 +106,13 @@ final class FaultStores {
   }
 
   /**
-   * Largest weight difference tolerated between two CPU trainings of the same model: PyTorch's
-   * CPU kernels are not bit-reproducible across processes (see the README), and over a training
-   * their last-bit differences grow to about 1e-7 here.
+   * Largest weight difference tolerated between two CPU trainings of the same model. PyTorch's
+   * CPU kernels are not bit-reproducible across processes (see the README), and Adam turns
+   * last-bit noise in near-zero gradients into whole steps of the learning rate: over the suite's
+   * 80 steps, whose learning rates (still ramping up) sum to about 5e-6, two runs have differed by
+   * up to 7e-7.
    */
-  static final double WEIGHT_TOLERANCE = 1e-6;
+  static final double WEIGHT_TOLERANCE = 3e-6;
 
   /**
    * Compares every artifact of the reference with its twin in {@code store}: the same files byte
