@@ -194,7 +194,11 @@ class FaultSuiteTest {
     List<Path> kept = FaultStores.checkpoints(work);
     String resume = FaultStores.resumeLine(kept.get(kept.size() - 1));
     CedmProcess again = CedmProcess.start("run", spec.toString(), "--store", store.toString(), "--metrics", "none");
-    assertEquals(0, again.waitFor(600), again.output());
+    try {
+      assertEquals(0, again.waitFor(600), again.output());
+    } finally {
+      again.kill();
+    }
     recovered++;
     String out = again.output();
     for (String stage : List.of("dataset", "features", "knn", "clustering")) {
@@ -289,6 +293,7 @@ class FaultSuiteTest {
 
   private void check(Path store) throws Exception {
     FaultStores.compare(reference, store, tally);
+    assertEquals(List.of(), tally.mismatches, "artifacts that differ from the uninterrupted run");
   }
 
   /** A `cedm server` process, the worker processes on it, and a client. */
@@ -315,8 +320,13 @@ class FaultSuiteTest {
         port = s.getLocalPort();
       }
       CedmProcess server = CedmProcess.start("server", "--port", Integer.toString(port));
-      server.awaitLine("listening on", 60);
-      return new Cluster(store, "127.0.0.1:" + port, server);
+      try {
+        server.awaitLine("listening on", 60);
+        return new Cluster(store, "127.0.0.1:" + port, server);
+      } catch (Exception | AssertionError e) {
+        server.kill();
+        throw e;
+      }
     }
 
     CedmProcess addWorker() throws Exception {
@@ -351,6 +361,8 @@ class FaultSuiteTest {
     @Override
     public void close() throws Exception {
       stubs.shutdownNow();
+      workers.forEach(CedmProcess::destroy);
+      server.destroy();
       for (CedmProcess w : workers) {
         w.kill();
       }
