@@ -112,7 +112,7 @@ public final class TrainingActivitiesImpl implements TrainingActivities {
         request.training().keepCheckpoints());
     String label = "EDM " + RunLabels.orNone(request.labels()).trial();
     StageProgress[] last = {new StageProgress(label, 0, Math.round(request.training().durationMimg() * 1000), "kimg")};
-    EdmTrainer.Outcome outcome = new EdmTrainer(request.training(), config, request.seed(), device).train(data,
+    EdmTrainer.Outcome outcome = new EdmTrainer(request.training(), config, request.seed(), List.of(device)).train(data,
         checkpoints, dir.resolve(EMA), new EdmTrainer.Listener() {
           @Override
           public void started(EdmTrainer.Progress at) {

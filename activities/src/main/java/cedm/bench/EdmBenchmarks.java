@@ -1,6 +1,7 @@
 package cedm.bench;
 
 import ai.djl.Device;
+import java.util.List;
 import ai.djl.ndarray.NDManager;
 import cedm.edm.EdmPrecond;
 import cedm.edm.EdmTrainer;
@@ -30,7 +31,7 @@ public final class EdmBenchmarks {
   /** Full training steps (AugmentPipe p=0.12, EDMLoss, Adam, EMA) on random CIFAR-shaped images. */
   public static StepTiming training(TrainingSpec.Preset preset, int resolution, int labels, int batch, int steps)
       throws Exception {
-    TrainingSpec spec = new TrainingSpec(preset, null, null, null, null, null, null, (steps + 1) * batch / 1e6, batch,
+    TrainingSpec spec = new TrainingSpec(preset, null, null, null, null, null, null, (steps + 1) * batch / 1e6, batch, null,
         1e-3, 10000, 500, 0.05, 0.12, 1e9, 1, batch / 1000.0);
     int n = Math.max(batch * 2, 256);
     byte[] images = new byte[n * resolution * resolution * 3];
@@ -43,7 +44,7 @@ public final class EdmBenchmarks {
     Path dir = Files.createTempDirectory("cedm-bench-edm");
     try {
       List<Double> rates = new ArrayList<>();
-      EdmTrainer.Outcome outcome = new EdmTrainer(spec, NetworkConfig.of(spec, resolution, 3, labels), 0, Device.cpu())
+      EdmTrainer.Outcome outcome = new EdmTrainer(spec, NetworkConfig.of(spec, resolution, 3, labels), 0, List.of(Device.cpu()))
           .train(data, new Checkpoints(dir.resolve("ckpt"), 1), dir.resolve("ema.safetensors"),
               p -> rates.add(p.imagesPerSecond()), 0);
       List<Double> timed = new ArrayList<>(rates.subList(1, rates.size()));

@@ -16,15 +16,15 @@ public final class EdmLoss {
 
   /**
    * Per-pixel weighted loss for (augmented) images {@code y} [B,C,H,W]; {@code rndNormal} [B]
-   * and {@code noise} [B,C,H,W] are standard normal draws.
+   * and {@code noise} [B,C,H,W] are standard normal draws, {@code dropout} the masks or null.
    */
   public static NDArray perPixel(EdmPrecond precond, Function<String, NDArray> params, NDArray y, NDArray labels,
-      NDArray augmentLabels, NDArray rndNormal, NDArray noise, boolean training) {
+      NDArray augmentLabels, NDArray rndNormal, NDArray noise, DropoutMasks dropout) {
     NDArray sigma = rndNormal.mul(P_STD).add(P_MEAN).exp().reshape(-1, 1, 1, 1);
     double sd = EdmPrecond.SIGMA_DATA;
     NDArray weight = sigma.square().add(sd * sd).div(sigma.mul(sd).square());
     NDArray n = noise.mul(sigma);
-    NDArray denoised = precond.denoise(params, y.add(n), sigma.reshape(-1), labels, augmentLabels, training);
+    NDArray denoised = precond.denoise(params, y.add(n), sigma.reshape(-1), labels, augmentLabels, dropout);
     return weight.mul(denoised.sub(y).square());
   }
 }

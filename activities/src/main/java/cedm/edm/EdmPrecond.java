@@ -23,10 +23,11 @@ public final class EdmPrecond {
 
   /**
    * The denoised images for noisy {@code x} [B,C,H,W] at noise levels {@code sigma} [B];
-   * {@code labels} one-hot [B, label_dim] or null, {@code augmentLabels} [B, 9] or null.
+   * {@code labels} one-hot [B, label_dim] or null, {@code augmentLabels} [B, 9] or null,
+   * {@code dropout} the pass's masks or null.
    */
   public NDArray denoise(Function<String, NDArray> params, NDArray x, NDArray sigma, NDArray labels,
-      NDArray augmentLabels, boolean training) {
+      NDArray augmentLabels, DropoutMasks dropout) {
     NDArray s = sigma.reshape(-1, 1, 1, 1);
     NDArray s2 = s.square();
     double sd2 = SIGMA_DATA * SIGMA_DATA;
@@ -34,7 +35,7 @@ public final class EdmPrecond {
     NDArray cOut = s.mul(SIGMA_DATA).div(s2.add(sd2).sqrt());
     NDArray cIn = s2.add(sd2).sqrt().getNDArrayInternal().rdiv(1);
     NDArray cNoise = s.log().div(4).reshape(-1);
-    NDArray f = net.forward(params, cIn.mul(x), cNoise, labels, augmentLabels, training);
+    NDArray f = net.forward(params, cIn.mul(x), cNoise, labels, augmentLabels, dropout);
     return cSkip.mul(x).add(cOut.mul(f));
   }
 }

@@ -1,16 +1,13 @@
 package cedm.edm;
 
 import ai.djl.Device;
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
-import ai.djl.training.GradientCollector;
+import cedm.io.BadInputException;
 import cedm.io.Safetensors;
 import cedm.optim.AdamW;
 import cedm.random.Seeds;
@@ -23,10 +20,21 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +44,11 @@ import org.slf4j.LoggerFactory;
  * half-life rule. Unlike EDM, a checkpoint holds everything a step depends on (weights, EMA, Adam
  * state, images seen, data position), and every random draw is seeded from (seed, step) and the
  * data order from (seed, epoch), so a resumed run continues bit for bit.
+ *
+ * <p>A step's batch is split as its {@link StepPlan} says: over the devices (one {@link Replica}
+ * each, data parallel, the others on their own threads) and into accumulation rounds of batch_gpu
+ * images. Every image's draws come from its own seed ({@link ImageDraws}), and the replicas'
+ * gradients are summed in replica order, so the split changes results only in float rounding.
  */
 public final class EdmTrainer {
   private static final Logger log = LoggerFactory.getLogger(EdmTrainer.class);
@@ -66,6 +79,9 @@ public final class EdmTrainer {
     void tick(Progress progress);
 
     default void step(long nimg) {}
+
+    /** Called after each accumulation round and every few seconds of a long step: still alive. */
+    default void alive() {}
   }
 
   /** The finished run; {@code resumedAtNimg} is 0 for a fresh start. */
@@ -74,13 +90,17 @@ public final class EdmTrainer {
   private final TrainingSpec spec;
   private final NetworkConfig config;
   private final long seed;
-  private final Device device;
+  private final List<Device> devices;
 
-  public EdmTrainer(TrainingSpec spec, NetworkConfig config, long seed, Device device) {
+  /** Trains on {@code devices}, one replica each (the same device may appear several times: replicas on the CPU). */
+  public EdmTrainer(TrainingSpec spec, NetworkConfig config, long seed, List<Device> devices) {
+    if (devices.isEmpty()) {
+      throw new IllegalArgumentException("no device to train on");
+    }
     this.spec = spec;
     this.config = config;
     this.seed = seed;
-    this.device = device;
+    this.devices = List.copyOf(devices);
   }
 
   private static final class State {
@@ -104,23 +124,33 @@ public final class EdmTrainer {
     EdmPrecond precond = new EdmPrecond(net);
     double augmentP = NetworkConfig.augmentP(spec);
     AugmentPipe pipe = augmentP > 0 ? new AugmentPipe(augmentP) : null;
-    int batch = Math.min(spec.batchSize(), data.count());
-    if (batch < spec.batchSize()) {
+    StepPlan plan = StepPlan.of(spec.batchSize(), spec.batchGpu(), devices.size(), data.count());
+    if (plan.batch() < spec.batchSize()) {
       log.warn("batch_size {} is larger than the {} training images; training with batches of {}, as C-EDM does",
-          spec.batchSize(), data.count(), batch);
+          spec.batchSize(), data.count(), plan.batch());
     }
+    int batch = plan.batch();
     long total = Math.round(spec.durationMimg() * 1e6);
     long checkpointEvery = Math.max(1, Math.round(spec.checkpointKimg() * 1000));
     long tickEvery = Math.max(1, Math.round(spec.tickKimg() * 1000));
-    try (NDManager manager = NDManager.newBaseManager(device)) {
+    List<NDManager> managers = new ArrayList<>();
+    ExecutorService pool = devices.size() > 1 ? Executors.newFixedThreadPool(devices.size() - 1, replicaThreads()) : null;
+    try {
+      devices.forEach(d -> managers.add(NDManager.newBaseManager(d)));
+      NDManager manager = managers.get(0);
       Optional<Checkpoints.Checkpoint> latest = checkpoints.latest();
       State s = latest.isPresent() ? restore(manager, net, latest.get()) : fresh(manager, net);
+      List<Replica> replicas = replicas(managers, s.net);
       Checkpoints.Checkpoint lastCheckpoint = latest.orElse(null);
       listener.started(new Progress(s.nimg / 1000.0, total / 1000.0, Double.NaN, 0,
           TrainingSchedule.learningRate(spec.lr(), spec.lrRampupKimg(), s.nimg), lastCheckpoint));
       long resumedAt = s.nimg;
       if (resumedAt > 0) {
         log.info("resuming EDM training at {} kimg (step {})", resumedAt / 1000.0, s.step);
+      }
+      if (plan.rounds() > 1 || plan.replicas() > 1) {
+        log.info("each step: {} images over {} device(s) {}, {} round(s) of {}", batch, plan.replicas(), devices,
+            plan.rounds(), plan.roundSize());
       }
       double tickLoss = 0;
       int tickSteps = 0;
@@ -138,7 +168,18 @@ public final class EdmTrainer {
           }
           rows[i] = order[s.position++];
         }
-        double loss = step(manager, precond, pipe, data, rows, s);
+        double loss;
+        try {
+          loss = step(manager, precond, pipe, data, rows, plan, replicas, pool, s, listener);
+        } catch (Replica.Failure e) {
+          Optional<BadInputException> oom = OutOfDeviceMemory.explain(e.getCause(), plan, e.replica.device(),
+              data.height(), lastCheckpoint == null ? "run's start" : "checkpoint at " + lastCheckpoint.step() / 1000.0
+                  + " kimg");
+          if (oom.isPresent()) {
+            throw oom.get();
+          }
+          throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
         long before = s.nimg;
         s.nimg += batch;
         s.step++;
@@ -163,7 +204,33 @@ public final class EdmTrainer {
       }
       s.ema.save(emaOut);
       return new Outcome(s.nimg, s.step, lastLoss, resumedAt, net.layout().count());
+    } finally {
+      if (pool != null) {
+        pool.shutdownNow();
+      }
+      managers.forEach(NDManager::close);
     }
+  }
+
+  /** The first replica trains the network itself; the others get copies on their devices. */
+  private static List<Replica> replicas(List<NDManager> managers, NetworkParameters net) {
+    List<Replica> replicas = new ArrayList<>();
+    replicas.add(new Replica(0, managers.get(0), net));
+    for (int r = 1; r < managers.size(); r++) {
+      NetworkParameters copy = net.copy(managers.get(r));
+      copy.requireGradients();
+      replicas.add(new Replica(r, managers.get(r), copy));
+    }
+    return replicas;
+  }
+
+  private static java.util.concurrent.ThreadFactory replicaThreads() {
+    AtomicInteger count = new AtomicInteger(1);
+    return r -> {
+      Thread t = new Thread(r, "cedm-replica-" + count.getAndIncrement());
+      t.setDaemon(true);
+      return t;
+    };
   }
 
   private State fresh(NDManager manager, SongUNet net) {
@@ -180,28 +247,46 @@ public final class EdmTrainer {
     return Shuffle.permutation(new SplittableRandom(Seeds.mix(seed, ORDER_STREAM + epoch)), n);
   }
 
+  /**
+   * One optimiser step: every replica runs its rounds (replica 0 on this thread, which also keeps
+   * the activity alive), their gradients are summed into replica 0's in replica order, then Adam,
+   * the EMA, and the new weights copied to the other replicas. Returns the batch's mean per-pixel loss.
+   */
   private double step(NDManager manager, EdmPrecond precond, AugmentPipe pipe, TrainingData data, int[] rows,
-      State s) {
+      StepPlan plan, List<Replica> replicas, ExecutorService pool, State s, Listener listener) {
+    long stepSeed = Seeds.mix(seed, STEP_STREAM + s.step);
+    double dropoutP = config.dropout();
+    AtomicBoolean abort = new AtomicBoolean();
+    Runnable stopIfAborted = () -> {
+      if (abort.get()) {
+        throw new CancellationException("another replica failed");
+      }
+    };
+    List<Future<Double>> others = new ArrayList<>();
+    for (Replica r : replicas.subList(1, replicas.size())) {
+      others.add(pool.submit(() -> r.accumulate(precond, pipe, data, rows, plan, stepSeed, dropoutP, stopIfAborted)));
+    }
+    double lossSum;
+    boolean ok = false;
+    try {
+      lossSum = replicas.get(0).accumulate(precond, pipe, data, rows, plan, stepSeed, dropoutP, listener::alive);
+      for (Future<Double> f : others) {
+        lossSum += await(f, listener);
+      }
+      ok = true;
+    } finally {
+      if (!ok) {
+        // The other replicas stop after their current round; the managers close only once they have.
+        abort.set(true);
+        others.forEach(EdmTrainer::awaitQuietly);
+      }
+    }
     try (NDScope scope = new NDScope()) {
       scope.suppressNotUsedWarning();
-      int batch = rows.length;
-      NDArray images = batchImages(manager, data, rows);
-      NDArray labels = oneHot(manager, data, rows);
-      NDArray perPixel;
-      try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-        perPixel = TorchGenerator.seeded(Seeds.mix(seed, STEP_STREAM + s.step), () -> {
-          NDArray rndNormal = manager.randomNormal(new Shape(batch));
-          AugmentPipe.Result augmented = pipe == null ? null : pipe.apply(images, AugmentDraws.torch());
-          NDArray y = augmented == null ? images : augmented.images();
-          NDArray noise = manager.randomNormal(y.getShape());
-          return EdmLoss.perPixel(precond, s.net, y, labels, augmented == null ? null : augmented.labels(), rndNormal,
-              noise, true);
-        });
-        gc.backward(perPixel.sum().div(batch));
-      }
-      // The collector restores the thread's previous mode, which on a fresh activity thread is
-      // torch's default (recording); the in-place updates below must not record.
       JniUtils.setGradMode(false);
+      for (Replica r : replicas.subList(1, replicas.size())) {
+        r.addGradientsTo(replicas.get(0));
+      }
       double lr = TrainingSchedule.learningRate(spec.lr(), spec.lrRampupKimg(), s.nimg);
       for (Map.Entry<String, NDArray> e : s.net.values().entrySet()) {
         NDArray p = e.getValue();
@@ -209,36 +294,42 @@ public final class EdmTrainer {
         s.adam.step(e.getKey(), p, nanToNum(grad), lr, 0, manager);
         grad.set(new NDIndex("..."), 0f);
       }
-      double beta = TrainingSchedule.emaBeta(spec.emaHalflifeKimg(), spec.emaRampupRatio(), s.nimg, batch);
+      double beta = TrainingSchedule.emaBeta(spec.emaHalflifeKimg(), spec.emaRampupRatio(), s.nimg, plan.batch());
       for (Map.Entry<String, NDArray> e : s.ema.values().entrySet()) {
         NDArray p = s.net.apply(e.getKey());
         e.getValue().subi(p).muli(beta).addi(p);
       }
-      return perPixel.mean().getFloat();
+      for (Replica r : replicas.subList(1, replicas.size())) {
+        r.copyFrom(replicas.get(0));
+      }
+    }
+    return lossSum / ((double) plan.batch() * data.imageBytes());
+  }
+
+  /** Waits for a replica, keeping the activity alive; its failure comes out as thrown. */
+  private static double await(Future<Double> f, Listener listener) {
+    while (true) {
+      try {
+        return f.get(5, TimeUnit.SECONDS);
+      } catch (TimeoutException e) {
+        listener.alive();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while replicas trained", e);
+      } catch (ExecutionException e) {
+        throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+      }
     }
   }
 
-  /** uint8 NHWC rows -> float32 NCHW in [-1, 1], as EDM's images / 127.5 - 1. */
-  private static NDArray batchImages(NDManager manager, TrainingData data, int[] rows) {
-    int size = data.imageBytes();
-    byte[] bytes = new byte[rows.length * size];
-    for (int i = 0; i < rows.length; i++) {
-      System.arraycopy(data.images(), rows[i] * size, bytes, i * size, size);
+  private static void awaitQuietly(Future<Double> f) {
+    try {
+      f.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | CancellationException e) {
+      // The step has already failed with the first error; this only waits for the thread to finish.
     }
-    NDArray u8 = manager.create(java.nio.ByteBuffer.wrap(bytes),
-        new Shape(rows.length, data.height(), data.width(), data.channels()), DataType.UINT8);
-    return u8.toType(DataType.FLOAT32, false).transpose(0, 3, 1, 2).div(127.5).sub(1);
-  }
-
-  private static NDArray oneHot(NDManager manager, TrainingData data, int[] rows) {
-    if (data.labels() == null) {
-      return null;
-    }
-    float[] v = new float[rows.length * data.labelDim()];
-    for (int i = 0; i < rows.length; i++) {
-      v[i * data.labelDim() + data.labels()[rows[i]]] = 1;
-    }
-    return manager.create(v, new Shape(rows.length, data.labelDim()));
   }
 
   /** torch.nan_to_num(grad, nan=0, posinf=1e5, neginf=-1e5); a no-op when everything is finite. */

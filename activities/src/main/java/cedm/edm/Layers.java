@@ -2,10 +2,7 @@ package cedm.edm;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Activation;
 import ai.djl.nn.convolutional.Conv2d;
-import ai.djl.nn.norm.Dropout;
-import ai.djl.nn.norm.LayerNorm;
 import ai.djl.nn.pooling.Pool;
 
 /** The functional layers of edm:training/networks.py, on DJL arrays in NCHW layout. */
@@ -51,41 +48,11 @@ final class Layers {
     }
   }
 
-  /**
-   * GroupNorm with min(32, C/4) groups: a layer norm over each group's (C/G, H, W) block, then the
-   * per-channel affine. DJL has no group_norm; torch's layer_norm computes the same statistics.
-   */
-  static NDArray groupNorm(NDArray x, NDArray weight, NDArray bias, double eps) {
-    Shape s = x.getShape();
-    long c = s.get(1);
-    long groups = groups(c);
-    Shape block = new Shape(c / groups, s.get(2), s.get(3));
-    try (NDArray grouped = x.reshape(s.get(0), groups, block.get(0), block.get(1), block.get(2));
-        NDArray ones = x.getManager().ones(block);
-        NDArray zeros = x.getManager().zeros(block);
-        NDArray w = weight.reshape(1, c, 1, 1);
-        NDArray b = bias.reshape(1, c, 1, 1)) {
-      NDArray normed = LayerNorm.layerNorm(grouped, block, ones, zeros, (float) eps).singletonOrThrow();
-      normed = then(normed, normed.reshape(s));
-      normed = then(normed, normed.mul(w));
-      return then(normed, normed.add(b));
-    }
-  }
-
   static long groups(long channels) {
     return Math.min(32, channels / 4);
   }
 
   static NDArray silu(NDArray x) {
-    try (NDArray sigmoid = Activation.sigmoid(x)) {
-      return x.mul(sigmoid);
-    }
-  }
-
-  static NDArray dropout(NDArray x, double p, boolean training) {
-    if (!training || p == 0) {
-      return x;
-    }
-    return Dropout.dropout(x, (float) p, true).singletonOrThrow();
+    return TorchOps.silu(x);
   }
 }

@@ -88,7 +88,7 @@ public final class SampleGenerator {
       NDArray labels = cumulative.length == 0 ? null : manager.create(oneHot, new Shape(microBatch, cumulative.length));
       NDArray images = sampler.sample((x, sigma) -> {
         NDArray s = manager.full(new Shape(microBatch), (float) sigma);
-        return precond.denoise(params, x.toType(DataType.FLOAT32, false), s, labels, null, false)
+        return precond.denoise(params, x.toType(DataType.FLOAT32, false), s, labels, null, null)
             .toType(DataType.FLOAT64, false);
       }, NDArrays.stack(latents));
       out.add(count == microBatch ? images : images.get(new NDIndex("0:{}", count)));

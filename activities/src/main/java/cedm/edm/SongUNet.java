@@ -30,13 +30,15 @@ public final class SongUNet {
 
   private record AuxConv(String name) implements Module {}
 
-  private record Block(String name, int in, int out, boolean up, boolean down, boolean attention, boolean skip)
-      implements Module {}
+  /** {@code resolution}: of its output; {@code dropoutLayer}: its index among the dropout layers, in forward order. */
+  private record Block(String name, int in, int out, int resolution, boolean up, boolean down, boolean attention,
+      boolean skip, int dropoutLayer) implements Module {}
 
   private final NetworkConfig config;
   private final ParameterLayout layout = new ParameterLayout();
   private final List<Module> encoder = new ArrayList<>();
   private final List<Module> decoder = new ArrayList<>();
+  private final List<Shape> dropoutLayers = new ArrayList<>();
 
   public SongUNet(NetworkConfig config) {
     this.config = config;
@@ -63,13 +65,13 @@ public final class SongUNet {
         conv(name, cin, cout, 3, 1, false);
         encoder.add(new Conv(name));
       } else {
-        encoder.add(block("enc." + res + "x" + res + "_down", cout, cout, false, true, false));
+        encoder.add(block("enc." + res + "x" + res + "_down", cout, cout, res, false, true, false));
       }
       skips.add(cout);
       for (int idx = 0; idx < config.numBlocks(); idx++) {
         int cin = cout;
         cout = config.modelChannels() * mult.get(level);
-        encoder.add(block("enc." + res + "x" + res + "_block" + idx, cin, cout, false, false,
+        encoder.add(block("enc." + res + "x" + res + "_block" + idx, cin, cout, res, false, false,
             config.attnResolutions().contains(res)));
         skips.add(cout);
       }
@@ -78,16 +80,16 @@ public final class SongUNet {
       int res = config.resolution() >> level;
       String at = "dec." + res + "x" + res;
       if (level == mult.size() - 1) {
-        decoder.add(block(at + "_in0", cout, cout, false, false, true));
-        decoder.add(block(at + "_in1", cout, cout, false, false, false));
+        decoder.add(block(at + "_in0", cout, cout, res, false, false, true));
+        decoder.add(block(at + "_in1", cout, cout, res, false, false, false));
       } else {
-        decoder.add(block(at + "_up", cout, cout, true, false, false));
+        decoder.add(block(at + "_up", cout, cout, res, true, false, false));
       }
       for (int idx = 0; idx <= config.numBlocks(); idx++) {
         int cin = cout + skips.remove(skips.size() - 1);
         cout = config.modelChannels() * mult.get(level);
         boolean attention = idx == config.numBlocks() && config.attnResolutions().contains(res);
-        decoder.add(block(at + "_block" + idx, cin, cout, false, false, attention));
+        decoder.add(block(at + "_block" + idx, cin, cout, res, false, false, attention));
       }
       if (level == 0) {
         groupNorm(at + "_aux_norm", cout);
@@ -106,7 +108,15 @@ public final class SongUNet {
     return layout;
   }
 
-  private Block block(String name, int in, int out, boolean up, boolean down, boolean attention) {
+  /**
+   * Each dropout layer's per-image shape [C, H, W], in the order a forward pass applies them: what
+   * {@link ImageDraws} draws masks for.
+   */
+  public List<Shape> dropoutLayers() {
+    return dropoutLayers;
+  }
+
+  private Block block(String name, int in, int out, int resolution, boolean up, boolean down, boolean attention) {
     boolean skip = out != in || up || down;
     groupNorm(name + ".norm0", in);
     conv(name + ".conv0", in, out, 3, 1, up || down);
@@ -121,7 +131,8 @@ public final class SongUNet {
       conv(name + ".qkv", out, out * 3, 1, Math.sqrt(0.2), false);
       conv(name + ".proj", out, out, 1, 1e-5, false);
     }
-    return new Block(name, in, out, up, down, attention, skip);
+    dropoutLayers.add(new Shape(out, resolution, resolution));
+    return new Block(name, in, out, resolution, up, down, attention, skip, dropoutLayers.size() - 1);
   }
 
   private void linear(String name, int in, int out, boolean bias) {
@@ -147,10 +158,11 @@ public final class SongUNet {
 
   /**
    * F(x, c_noise, labels, augment_labels). {@code classLabels} is one-hot [B, label_dim] (null when
-   * unconditional), {@code augmentLabels} [B, 9] or null; dropout is active when training.
+   * unconditional), {@code augmentLabels} [B, 9] or null; {@code dropout} the pass's masks, null
+   * for none (sampling).
    */
   public NDArray forward(Function<String, NDArray> p, NDArray x, NDArray noiseLabels, NDArray classLabels,
-      NDArray augmentLabels, boolean training) {
+      NDArray augmentLabels, DropoutMasks dropout) {
     NDArray emb = positionalEmbedding(noiseLabels);
     if (config.labelDim() > 0) {
       emb = emb.add(Layers.linear(classLabels.mul(Math.sqrt(config.labelDim())), p.apply(PREFIX + "map_label.weight"),
@@ -164,7 +176,7 @@ public final class SongUNet {
 
     Deque<NDArray> skips = new ArrayDeque<>();
     for (Module m : encoder) {
-      x = m instanceof Block b ? block(p, b, x, emb, training) : conv(p, ((Conv) m).name(), x);
+      x = m instanceof Block b ? block(p, b, x, emb, dropout) : conv(p, ((Conv) m).name(), x);
       skips.push(x);
     }
     NDArray tmp = null;
@@ -182,18 +194,17 @@ public final class SongUNet {
           }
           owned = true;
         }
-        x = block(p, b, in, emb, training);
+        x = block(p, b, in, emb, dropout);
         if (owned) {
           in.close();
         }
         owned = true;
       } else if (m instanceof AuxNorm n) {
-        tmp = Layers.groupNorm(x, p.apply(PREFIX + n.name() + ".weight"), p.apply(PREFIX + n.name() + ".bias"), EPS);
+        tmp = TorchOps.groupNormSilu(x, p.apply(PREFIX + n.name() + ".weight"), p.apply(PREFIX + n.name() + ".bias"));
         if (owned) {
           x.close();
         }
       } else {
-        tmp = Layers.then(tmp, Layers.silu(tmp));
         out = Layers.then(tmp, conv(p, ((AuxConv) m).name(), tmp));
       }
     }
@@ -219,7 +230,11 @@ public final class SongUNet {
   }
 
   private static NDArray norm(Function<String, NDArray> p, String name, NDArray x) {
-    return Layers.groupNorm(x, p.apply(PREFIX + name + ".weight"), p.apply(PREFIX + name + ".bias"), EPS);
+    return TorchOps.groupNorm(x, p.apply(PREFIX + name + ".weight"), p.apply(PREFIX + name + ".bias"));
+  }
+
+  private static NDArray normSilu(Function<String, NDArray> p, String name, NDArray x) {
+    return TorchOps.groupNormSilu(x, p.apply(PREFIX + name + ".weight"), p.apply(PREFIX + name + ".bias"));
   }
 
   private static NDArray resample(Block b, NDArray x) {
@@ -227,19 +242,19 @@ public final class SongUNet {
   }
 
   /** One UNetBlock; {@code x} stays the caller's, every intermediate is released. */
-  private NDArray block(Function<String, NDArray> p, Block b, NDArray x, NDArray emb, boolean training) {
+  private NDArray block(Function<String, NDArray> p, Block b, NDArray x, NDArray emb, DropoutMasks dropout) {
     String n = b.name();
-    NDArray h = norm(p, n + ".norm0", x);
-    h = Layers.then(h, Layers.silu(h));
+    NDArray h = normSilu(p, n + ".norm0", x);
     h = Layers.then(h, resample(b, h));
     h = Layers.then(h, conv(p, n + ".conv0", h));
     try (NDArray params = Layers.linear(emb, p.apply(PREFIX + n + ".affine.weight"), p.apply(PREFIX + n + ".affine.bias"));
         NDArray shift = params.reshape(params.getShape().get(0), b.out(), 1, 1)) {
       h = Layers.then(h, h.add(shift));
     }
-    h = Layers.then(h, norm(p, n + ".norm1", h));
-    h = Layers.then(h, Layers.silu(h));
-    h = Layers.then(h, Layers.dropout(h, config.dropout(), training));
+    h = Layers.then(h, normSilu(p, n + ".norm1", h));
+    if (dropout != null) {
+      h = Layers.then(h, dropout.apply(b.dropoutLayer(), h));
+    }
     h = Layers.then(h, conv(p, n + ".conv1", h));
     if (b.skip()) {
       NDArray resampled = resample(b, x);

@@ -1,17 +1,16 @@
 package cedm.temi;
 
 import ai.djl.Device;
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
 import cedm.io.BadInputException;
 import cedm.io.Npy;
 import cedm.optim.AdamW;
+import cedm.optim.Autograd;
 import cedm.random.Seeds;
 import cedm.random.Shuffle;
 import cedm.spec.TemiSpec;
@@ -167,14 +166,12 @@ public final class TemiTrainer {
       }
       NDArray views = x.get(manager.create(rows));
       NDArray teacherLogits = s.teacher.logits(views);
-      TemiLoss.Result result;
-      try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-        result = loss.apply(s.student.logits(views), teacherLogits, s.priors);
-        gc.backward(result.headLosses().mean());
-      }
-      // The collector restores the thread's previous mode, which on a fresh activity thread is
-      // torch's default (recording); parameter updates below are in place and must not record.
-      ai.djl.pytorch.jni.JniUtils.setGradMode(false);
+      TemiLoss.Result[] recorded = new TemiLoss.Result[1];
+      Autograd.backward(() -> {
+        recorded[0] = loss.apply(s.student.logits(views), teacherLogits, s.priors);
+        return recorded[0].headLosses().mean();
+      });
+      TemiLoss.Result result = recorded[0];
       for (String name : TemiHeads.NAMES) {
         if (lastLayerFrozen && TemiHeads.LAST_LAYER.contains(name)) {
           continue;
@@ -182,8 +179,7 @@ public final class TemiTrainer {
         double wd = TemiHeads.NOT_DECAYED.contains(name) ? 0 : spec.weightDecay();
         s.optimiser.step(name, s.student.get(name), s.student.get(name).getGradient(), lr, wd, manager);
       }
-      // After the collector closed, gradient recording is off on this thread: in-place updates
-      // of the parameters and their gradients are allowed (a fresh activity thread starts with it on).
+      // Autograd left gradient recording off on this thread: in-place updates are allowed.
       s.student.zeroGradients();
       s.teacher.emaFrom(s.student, momentum);
       NDArray priors = result.priors().stopGradient().duplicate();

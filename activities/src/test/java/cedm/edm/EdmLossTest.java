@@ -15,7 +15,7 @@ class EdmLossTest {
       NetworkParameters params = NetworkParameters.load(net.layout(), manager, EdmFixtures.DIR.resolve("net.safetensors"));
       Map<String, NDArray> f = EdmFixtures.read(manager, "loss.safetensors");
       NDArray perPixel = EdmLoss.perPixel(new EdmPrecond(net), params, f.get("images"), f.get("labels"),
-          f.get("augment_labels"), f.get("rnd_normal"), f.get("noise"), false);
+          f.get("augment_labels"), f.get("rnd_normal"), f.get("noise"), null);
       NDArray reference = f.get("loss_per_pixel");
       double relative = perPixel.sub(reference).abs().max().getFloat() / reference.abs().max().getFloat();
       assertTrue(relative <= 1e-5, "per-pixel loss differs by " + relative + " relative");

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class EdmTrainerTest {
   static TrainingSpec spec(double durationKimg, int batch, double checkpointKimg, double augmentP) {
-    return new TrainingSpec(TrainingSpec.Preset.TINY, null, null, null, null, null, 0.13, durationKimg / 1000, batch,
+    return new TrainingSpec(TrainingSpec.Preset.TINY, null, null, null, null, null, 0.13, durationKimg / 1000, batch, null,
         1e-3, 0.05, 0.5, 0.05, augmentP, checkpointKimg, 3, checkpointKimg);
   }
 
@@ -38,7 +38,7 @@ class EdmTrainerTest {
   }
 
   private static EdmTrainer trainer(TrainingSpec spec) {
-    return new EdmTrainer(spec, NetworkConfig.of(spec, 16, 3, 3), 11, Device.cpu());
+    return new EdmTrainer(spec, NetworkConfig.of(spec, 16, 3, 3), 11, List.of(Device.cpu()));
   }
 
   @Test
@@ -77,7 +77,7 @@ class EdmTrainerTest {
     TrainingSpec spec = spec(2.4, 16, 10, 0);
     List<Double> losses = new ArrayList<>();
     EdmTrainer trainer = new EdmTrainer(new TrainingSpec(TrainingSpec.Preset.TINY, null, null, null, null, null, 0.0,
-        spec.durationMimg(), 16, 1e-2, 0, 0.5, 0.05, 0.0, 10, 3, 0.16), NetworkConfig.of(spec, 16, 3, 3), 5, Device.cpu());
+        spec.durationMimg(), 16, null, 1e-2, 0, 0.5, 0.05, 0.0, 10, 3, 0.16), NetworkConfig.of(spec, 16, 3, 3), 5, List.of(Device.cpu()));
     trainer.train(data(48, true), new Checkpoints(tmp.resolve("c"), 1), tmp.resolve("ema.safetensors"),
         p -> losses.add(p.loss()), 0);
     assertEquals(15, losses.size());

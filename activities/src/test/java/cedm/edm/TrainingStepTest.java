@@ -2,12 +2,10 @@ package cedm.edm;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.pytorch.jni.JniUtils;
-import ai.djl.training.GradientCollector;
 import cedm.optim.AdamW;
+import cedm.optim.Autograd;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -30,12 +28,8 @@ class TrainingStepTest {
       params.requireGradients();
       Map<String, NDArray> loss = EdmFixtures.read(manager, "loss.safetensors");
       Map<String, NDArray> step = EdmFixtures.read(manager, "step.safetensors");
-      try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-        NDArray perPixel = EdmLoss.perPixel(new EdmPrecond(net), params, loss.get("images"), loss.get("labels"),
-            loss.get("augment_labels"), loss.get("rnd_normal"), loss.get("noise"), true);
-        gc.backward(perPixel.sum().div(5));
-      }
-      JniUtils.setGradMode(false);
+      Autograd.backward(() -> EdmLoss.perPixel(new EdmPrecond(net), params, loss.get("images"), loss.get("labels"),
+          loss.get("augment_labels"), loss.get("rnd_normal"), loss.get("noise"), null).sum().div(5));
       List<String> off = new ArrayList<>();
       AdamW adam = new AdamW(0.9, 0.999, 1e-8);
       for (Map.Entry<String, NDArray> e : params.values().entrySet()) {

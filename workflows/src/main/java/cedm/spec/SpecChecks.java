@@ -88,6 +88,34 @@ final class SpecChecks {
       add("/training/checkpoint_kimg", "is " + checkpoint + " kimg, longer than the whole run ("
           + duration.asDouble() * 1000 + " kimg)", "number > 0 and <= training.duration_mimg * 1000");
     }
+    JsonNode batch = doc.at("/training/batch_size");
+    JsonNode devices = doc.at("/runtime/gpus_per_trial");
+    if (!batch.isInt() || !devices.isInt() || devices.asInt() < 1) {
+      return;
+    }
+    if (batch.asInt() % devices.asInt() != 0) {
+      add("/training/batch_size", "is " + batch + ", which does not split evenly over runtime.gpus_per_trial "
+          + devices + " devices", "a multiple of runtime.gpus_per_trial");
+      return;
+    }
+    int perDevice = batch.asInt() / devices.asInt();
+    JsonNode batchGpu = doc.at("/training/batch_gpu");
+    if (batchGpu.isInt() && batchGpu.asInt() >= 1 && perDevice % batchGpu.asInt() != 0) {
+      add("/training/batch_gpu", "is " + batchGpu + ": the " + perDevice + " images per device (batch_size " + batch
+          + " over " + devices + " device(s)) are not a whole number of rounds of " + batchGpu,
+          "a divisor of " + perDevice + " (" + divisors(perDevice) + "), or null for one round");
+    }
+  }
+
+  /** Up to eight divisors of n, largest first: the batch_gpu values that would be accepted. */
+  private static String divisors(int n) {
+    List<String> found = new ArrayList<>();
+    for (int d = n; d >= 1 && found.size() < 8; d--) {
+      if (n % d == 0) {
+        found.add(Integer.toString(d));
+      }
+    }
+    return String.join(", ", found);
   }
 
   private void evaluation() {

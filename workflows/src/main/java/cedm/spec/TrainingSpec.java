@@ -3,7 +3,11 @@ package cedm.spec;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 
-/** EDM training of one grid point; null architecture, dropout and augmentation fields take the preset's value. */
+/**
+ * EDM training of one grid point; null architecture, dropout and augmentation fields take the preset's value.
+ * {@code batchGpu} (null: the whole per-device batch) splits each device's share of the batch into
+ * accumulation rounds.
+ */
 public record TrainingSpec(
     Preset preset,
     Integer modelChannels,
@@ -14,6 +18,7 @@ public record TrainingSpec(
     Double dropout,
     double durationMimg,
     int batchSize,
+    Integer batchGpu,
     double lr,
     double lrRampupKimg,
     double emaHalflifeKimg,
