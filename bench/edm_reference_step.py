@@ -1,12 +1,16 @@
 """The PyTorch reference's EDM training step and sampler, timed on this machine, for BENCHMARKS.md.
 
 Run with a checkout of NVlabs/edm (not part of cedm), Debian's python3-torch:
-    /usr/bin/python3 bench/edm_reference_step.py /path/to/edm [tiny|ddpmpp-cifar] [steps]
+    /usr/bin/python3 bench/edm_reference_step.py /path/to/edm [tiny|ddpmpp-cifar] [steps] [batch] [batch_gpu] [train-only]
 
 One step is what edm:training/training_loop.py does per iteration on one device: EDMLoss with
-AugmentPipe (p=0.12, EDM's CIFAR transforms), loss.sum()/batch backward, nan_to_num on the
-gradients, Adam, and the EMA update. Batch 64 of random 32x32 images with 10 labels.
+AugmentPipe (p=0.12, EDM's CIFAR transforms), in batch / batch_gpu accumulation rounds each
+backward of loss.sum() * (1 / batch), nan_to_num on the gradients, Adam, and the EMA update.
+Default: batch 64 (one round) of random 32x32 images with 10 labels. Prints the process's peak
+resident memory after the training steps (Adam allocates its state in the first step, so the
+peak comes from step 2 on). "train-only" skips the sampling timing.
 """
+import resource
 import copy
 import sys
 import time
@@ -20,6 +24,9 @@ from training.augment import AugmentPipe  # noqa: E402
 
 preset = sys.argv[2] if len(sys.argv) > 2 else "ddpmpp-cifar"
 steps = int(sys.argv[3]) if len(sys.argv) > 3 else 3
+batch = int(sys.argv[4]) if len(sys.argv) > 4 else 64
+batch_gpu = int(sys.argv[5]) if len(sys.argv) > 5 else batch
+train_only = len(sys.argv) > 6 and sys.argv[6] == "train-only"
 torch.set_num_threads(2)
 arch = dict(model_channels=128, channel_mult=[2, 2, 2], num_blocks=4, attn_resolutions=[16], dropout=0.13) \
     if preset == "ddpmpp-cifar" else \
@@ -31,7 +38,6 @@ ema = copy.deepcopy(net).eval().requires_grad_(False)
 loss_fn = EDMLoss()
 pipe = AugmentPipe(p=0.12, xflip=1e8, yflip=1, scale=1, rotate_frac=1, aniso=1, translate_frac=1)
 opt = torch.optim.Adam(net.parameters(), lr=1e-3, betas=[0.9, 0.999], eps=1e-8)
-batch = 64
 images = torch.rand(batch, 3, 32, 32) * 2 - 1
 labels = torch.nn.functional.one_hot(torch.arange(batch) % 10, 10).float()
 print("parameters", sum(p.numel() for p in net.parameters()))
@@ -39,8 +45,11 @@ times = []
 for step in range(steps + 1):
     t = time.time()
     opt.zero_grad(set_to_none=True)
-    loss = loss_fn(net=net, images=images, labels=labels, augment_pipe=pipe)
-    loss.sum().mul(1 / batch).backward()
+    for start in range(0, batch, batch_gpu):
+        loss = loss_fn(net=net, images=images[start:start + batch_gpu], labels=labels[start:start + batch_gpu],
+                       augment_pipe=pipe)
+        loss.sum().mul(1 / batch).backward()
+        del loss
     for p in net.parameters():
         if p.grad is not None:
             torch.nan_to_num(p.grad, nan=0, posinf=1e5, neginf=-1e5, out=p.grad)
@@ -51,7 +60,12 @@ for step in range(steps + 1):
     times.append(time.time() - t)
 timed = sorted(times[1:])
 median = timed[len(timed) // 2]
-print(f"reference EDM training {preset} 32px batch 64: {median:.2f} s/step, {batch / median:.1f} images/s")
+print(f"reference EDM training {preset} 32px batch {batch} (rounds of {batch_gpu}): {median:.2f} s/step, "
+      f"{batch / median:.1f} images/s")
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+print(f"reference EDM training {preset} 32px batch {batch} (rounds of {batch_gpu}): peak memory {peak / 1e9:.2f} GB")
+if train_only:
+    sys.exit(0)
 
 
 

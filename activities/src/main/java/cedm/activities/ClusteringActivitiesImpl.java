@@ -38,17 +38,19 @@ public final class ClusteringActivitiesImpl implements ClusteringActivities {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final ArtifactStore store;
+  private final DevicePool.Claim slot;
   private final Device device;
 
-  public ClusteringActivitiesImpl(ArtifactStore store, Device device) {
+  /** Runs its stages on {@code slot}'s device, one at a time. */
+  public ClusteringActivitiesImpl(ArtifactStore store, DevicePool.Claim slot) {
     this.store = store;
-    this.device = device;
-    StageMetrics.slot(device);
+    this.slot = slot;
+    this.device = slot.device();
   }
 
   @Override
   public ClusteringArtifact cluster(ClusteringRequest request) {
-    return StageRun.onDevice(STAGE, request.labels(), device).run(() -> {
+    return StageRun.onDevices(STAGE, request.labels(), slot).run(() -> {
       Artifact features = Inputs.require(store, FeatureActivitiesImpl.STAGE, FeatureActivitiesImpl.VERSION, request.featuresId());
       boolean temi = request.method() == ClusteringMethod.TEMI;
       Artifact knn = temi ? Inputs.require(store, KnnActivitiesImpl.STAGE, KnnActivitiesImpl.VERSION, request.knnId()) : null;

@@ -45,17 +45,19 @@ public final class EvaluationActivitiesImpl implements EvaluationActivities {
   private static final int REFERENCE_BATCH = 500;
 
   private final ArtifactStore store;
+  private final DevicePool.Claim slot;
   private final Device device;
 
-  public EvaluationActivitiesImpl(ArtifactStore store, Device device) {
+  /** Runs its stages on {@code slot}'s device, one at a time. */
+  public EvaluationActivitiesImpl(ArtifactStore store, DevicePool.Claim slot) {
     this.store = store;
-    this.device = device;
-    StageMetrics.slot(device);
+    this.slot = slot;
+    this.device = slot.device();
   }
 
   @Override
   public EvaluationArtifact evaluate(EvaluationRequest request) {
-    return StageRun.onDevice(STAGE, request.labels(), device).run(() -> evaluate(request, 0));
+    return StageRun.onDevices(STAGE, request.labels(), slot).run(() -> evaluate(request, 0));
   }
 
   /** {@code maxShards} > 0 stops after that many new shards and returns null (tests simulate a kill with it). */

@@ -25,17 +25,19 @@ public final class FeatureActivitiesImpl implements FeatureActivities {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final ArtifactStore store;
+  private final DevicePool.Claim slot;
   private final Device device;
 
-  public FeatureActivitiesImpl(ArtifactStore store, Device device) {
+  /** Runs its stages on {@code slot}'s device, one at a time. */
+  public FeatureActivitiesImpl(ArtifactStore store, DevicePool.Claim slot) {
     this.store = store;
-    this.device = device;
-    StageMetrics.slot(device);
+    this.slot = slot;
+    this.device = slot.device();
   }
 
   @Override
   public FeaturesArtifact extractFeatures(FeaturesRequest request) {
-    return StageRun.onDevice(STAGE, request.labels(), device).run(() -> {
+    return StageRun.onDevices(STAGE, request.labels(), slot).run(() -> {
       Artifact dataset = Inputs.require(store, DatasetActivitiesImpl.STAGE, DatasetActivitiesImpl.VERSION, request.datasetId());
       StageKey key = StageKey.of(STAGE, VERSION, section(request), List.of(request.datasetId()));
       ArtifactStore.Obtained obtained = store.obtain(key, dir -> {

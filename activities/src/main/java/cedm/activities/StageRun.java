@@ -9,6 +9,7 @@ import cedm.io.BadInputException;
 import io.temporal.activity.Activity;
 import io.temporal.client.ActivityCanceledException;
 import io.temporal.failure.ApplicationFailure;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,12 +25,12 @@ final class StageRun {
   private static final ThreadLocal<StageMetrics> CURRENT = new ThreadLocal<>();
   private final String stage;
   private final RunLabels labels;
-  private final Device device;
+  private final DevicePool.Claim claim;
 
-  private StageRun(String stage, RunLabels labels, Device device) {
+  private StageRun(String stage, RunLabels labels, DevicePool.Claim claim) {
     this.stage = stage;
     this.labels = labels;
-    this.device = device;
+    this.claim = claim;
   }
 
   /** A CPU stage. */
@@ -37,18 +38,44 @@ final class StageRun {
     return new StageRun(stage, labels, null);
   }
 
-  /** A stage that holds {@code device}'s slot while it runs. */
-  static StageRun onDevice(String stage, RunLabels labels, Device device) {
-    return new StageRun(stage, labels, device);
+  /** A stage that leases {@code claim}'s devices while it runs (waiting, heartbeating, while they are busy). */
+  static StageRun onDevices(String stage, RunLabels labels, DevicePool.Claim claim) {
+    return new StageRun(stage, labels, claim);
+  }
+
+  /** The body gets the leased devices (none for a CPU stage). */
+  interface OnDevices<T> {
+    T call(List<Device> devices) throws Exception;
   }
 
   <T extends StageOutput> T run(Callable<T> body) {
-    StageMetrics metrics = StageMetrics.start(stage, labels, device);
+    return run(devices -> body.call());
+  }
+
+  <T extends StageOutput> T run(OnDevices<T> body) {
+    DevicePool.Lease lease;
+    try {
+      lease = claim == null ? null : claim.lease(StageRun::heartbeatWaiting);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw Activity.wrap(e);
+    }
+    try {
+      return runLeased(body, lease == null ? List.of() : lease.devices());
+    } finally {
+      if (lease != null) {
+        lease.close();
+      }
+    }
+  }
+
+  private <T extends StageOutput> T runLeased(OnDevices<T> body, List<Device> devices) {
+    StageMetrics metrics = StageMetrics.start(stage, labels, devices.isEmpty() ? null : devices.get(0));
     StageMetrics outer = CURRENT.get();
     CURRENT.set(metrics);
     String outcome = StageMetrics.FAILED;
     try {
-      T output = body.call();
+      T output = body.call(devices);
       outcome = output.reused() ? StageMetrics.REUSED : StageMetrics.COMPUTED;
       return output;
     } catch (BadInputException e) {

@@ -39,17 +39,17 @@ public final class TrainingActivitiesImpl implements TrainingActivities {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final ArtifactStore store;
-  private final Device device;
+  private final DevicePool.Claim devices;
 
-  public TrainingActivitiesImpl(ArtifactStore store, Device device) {
+  /** Trains on {@code devices}: one device's slot, or any runtime.gpus_per_trial devices of the pool. */
+  public TrainingActivitiesImpl(ArtifactStore store, DevicePool.Claim devices) {
     this.store = store;
-    this.device = device;
-    StageMetrics.slot(device);
+    this.devices = devices;
   }
 
   @Override
   public TrainingArtifact train(TrainingRequest request) {
-    return StageRun.onDevice(STAGE, request.labels(), device).run(() -> {
+    return StageRun.onDevices(STAGE, request.labels(), devices).run(leased -> {
       Artifact dataset = Inputs.require(store, DatasetActivitiesImpl.STAGE, DatasetActivitiesImpl.VERSION,
           request.datasetId());
       Artifact clustering = request.conditioning() == Conditioning.CLUSTERS
@@ -60,7 +60,7 @@ public final class TrainingActivitiesImpl implements TrainingActivities {
         inputs.add(request.clusteringId());
       }
       StageKey key = StageKey.of(STAGE, VERSION, section(request), inputs);
-      ArtifactStore.Obtained obtained = store.obtain(key, dir -> produce(request, key, dataset, clustering, dir),
+      ArtifactStore.Obtained obtained = store.obtain(key, dir -> produce(request, key, dataset, clustering, leased, dir),
           StageRun::heartbeatWaiting);
       JsonNode m = obtained.artifact().manifest().meta();
       return new TrainingArtifact(key.id(), obtained.reused(), RunLabels.orNone(request.labels()).trial(), m.get("labelDim").asInt(),
@@ -73,12 +73,16 @@ public final class TrainingActivitiesImpl implements TrainingActivities {
     ObjectNode section = JSON.createObjectNode();
     section.put("conditioning", r.conditioning().name());
     section.put("seed", r.seed());
-    section.set("params", JSON.valueToTree(r.training()));
+    // batch_gpu only schedules the work (results differ in float rounding): a run that ran out of
+    // memory resumes its checkpoints with a smaller one. Older ids, from before the field, stay valid.
+    ObjectNode params = JSON.valueToTree(r.training());
+    params.remove("batchGpu");
+    section.set("params", params);
     return section;
   }
 
-  private JsonNode produce(TrainingRequest request, StageKey key, Artifact dataset, Artifact clustering, Path dir)
-      throws Exception {
+  private JsonNode produce(TrainingRequest request, StageKey key, Artifact dataset, Artifact clustering,
+      List<Device> devices, Path dir) throws Exception {
     Path imagesFile = dataset.file(DatasetImporter.IMAGES);
     long[] shape = Npy.readHeader(imagesFile).shape();
     if (shape.length != 4) {
@@ -112,7 +116,7 @@ public final class TrainingActivitiesImpl implements TrainingActivities {
         request.training().keepCheckpoints());
     String label = "EDM " + RunLabels.orNone(request.labels()).trial();
     StageProgress[] last = {new StageProgress(label, 0, Math.round(request.training().durationMimg() * 1000), "kimg")};
-    EdmTrainer.Outcome outcome = new EdmTrainer(request.training(), config, request.seed(), List.of(device)).train(data,
+    EdmTrainer.Outcome outcome = new EdmTrainer(request.training(), config, request.seed(), devices).train(data,
         checkpoints, dir.resolve(EMA), new EdmTrainer.Listener() {
           @Override
           public void started(EdmTrainer.Progress at) {
@@ -131,6 +135,11 @@ public final class TrainingActivitiesImpl implements TrainingActivities {
           /** Temporal throttles heartbeats; each one is also where a cancellation arrives. */
           @Override
           public void step(long nimg) {
+            StageRun.heartbeat(last[0]);
+          }
+
+          @Override
+          public void alive() {
             StageRun.heartbeat(last[0]);
           }
         }, 0);

@@ -14,6 +14,8 @@ import cedm.edm.TrainingData;
 import cedm.spec.TrainingSpec;
 import cedm.store.ArtifactStore;
 import cedm.store.Checkpoints;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -54,6 +56,24 @@ public final class EdmBenchmarks {
     } finally {
       ArtifactStore.deleteTree(dir);
     }
+  }
+
+  /**
+   * Peak resident memory, in bytes, of a fresh process that runs one training step of
+   * {@code preset} at {@code batch} images in rounds of {@code batchGpu} (null: one round).
+   */
+  public static long peakMemory(TrainingSpec.Preset preset, int resolution, int batch, Integer batchGpu)
+      throws IOException, InterruptedException {
+    String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Process p = new ProcessBuilder(javaBin, "-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path"),
+        EdmMemoryProbe.class.getName(), preset.name(), Integer.toString(resolution), Integer.toString(batch),
+        String.valueOf(batchGpu)).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+    if (p.waitFor() != 0) {
+      throw new IOException("memory probe for " + preset + " batch " + batch + " exited with " + p.exitValue());
+    }
+    String[] lines = out.split("\\R");
+    return Long.parseLong(lines[lines.length - 1].trim());
   }
 
   /** Images per second of the Heun sampler with {@code steps} steps, randomly initialised weights. */

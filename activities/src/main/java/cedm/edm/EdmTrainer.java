@@ -239,6 +239,7 @@ public final class EdmTrainer {
     s.ema = s.net.copy(manager);
     s.net.requireGradients();
     s.adam = new AdamW(0.9, 0.999, 1e-8);
+    s.net.values().forEach((name, p) -> s.adam.prepare(name, p, manager));
     return s;
   }
 
@@ -289,10 +290,14 @@ public final class EdmTrainer {
       }
       double lr = TrainingSchedule.learningRate(spec.lr(), spec.lrRampupKimg(), s.nimg);
       for (Map.Entry<String, NDArray> e : s.net.values().entrySet()) {
-        NDArray p = e.getValue();
-        NDArray grad = p.getGradient();
-        s.adam.step(e.getKey(), p, nanToNum(grad), lr, 0, manager);
-        grad.set(new NDIndex("..."), 0f);
+        // A scope per parameter: Adam's temporaries go as soon as it is updated, not at the step's end.
+        try (NDScope perParameter = new NDScope()) {
+          perParameter.suppressNotUsedWarning();
+          NDArray p = e.getValue();
+          NDArray grad = p.getGradient();
+          s.adam.step(e.getKey(), p, nanToNum(grad), lr, 0, manager);
+          grad.set(new NDIndex("..."), 0f);
+        }
       }
       double beta = TrainingSchedule.emaBeta(spec.emaHalflifeKimg(), spec.emaRampupRatio(), s.nimg, plan.batch());
       for (Map.Entry<String, NDArray> e : s.ema.values().entrySet()) {

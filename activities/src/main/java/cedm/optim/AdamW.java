@@ -25,11 +25,21 @@ public final class AdamW {
     this.eps = eps;
   }
 
+  /**
+   * Allocates {@code param}'s zero moments now rather than at its first step (the result is the
+   * same), so that a run's memory peaks in its first step and an out-of-memory error comes early.
+   */
+  public void prepare(String name, NDArray param, NDManager stateManager) {
+    firstMoments.computeIfAbsent(name, n -> persistent(stateManager.zeros(param.getShape(), param.getDataType())));
+    secondMoments.computeIfAbsent(name, n -> persistent(stateManager.zeros(param.getShape(), param.getDataType())));
+  }
+
   /** One update of {@code param} (in place) from {@code grad}. */
   public void step(String name, NDArray param, NDArray grad, double lr, double weightDecay, NDManager stateManager) {
     long t = steps.merge(name, 1L, Long::sum);
-    NDArray m = firstMoments.computeIfAbsent(name, n -> persistent(stateManager.zeros(param.getShape(), param.getDataType())));
-    NDArray v = secondMoments.computeIfAbsent(name, n -> persistent(stateManager.zeros(param.getShape(), param.getDataType())));
+    prepare(name, param, stateManager);
+    NDArray m = firstMoments.get(name);
+    NDArray v = secondMoments.get(name);
     if (weightDecay != 0) {
       param.muli(1 - lr * weightDecay);
     }

@@ -38,13 +38,13 @@ class DemoClusteringTest {
     spec = SpecLoader.load(Path.of("..", "specs", "demo.yaml")).spec();
     store = new ArtifactStore(tmp.resolve("store"));
     DatasetArtifact dataset = new DatasetActivitiesImpl(store).importDataset(new DatasetRequest(spec.dataset(), spec.seed(), RunLabels.NONE));
-    features = new FeatureActivitiesImpl(store, Device.cpu())
+    features = new FeatureActivitiesImpl(store, DevicePool.cpu(1).slot(0))
         .extractFeatures(new FeaturesRequest(dataset.artifactId(), spec.features(), spec.seed(), RunLabels.NONE));
     knn = new KnnActivitiesImpl(store).mineNeighbours(new KnnRequest(features.artifactId(), spec.features().knn(), RunLabels.NONE));
   }
 
   private static ClusteringArtifact cluster(ClusteringMethod method, int c) {
-    return new ClusteringActivitiesImpl(store, Device.cpu()).cluster(
+    return new ClusteringActivitiesImpl(store, DevicePool.cpu(1).slot(0)).cluster(
         new ClusteringRequest(features.artifactId(), knn.artifactId(), method, c, spec.clustering(), spec.seed(),
             new RunLabels("demo", method.id() + "-C=" + c, c)));
   }

@@ -45,7 +45,7 @@ class EvaluationActivitiesTest {
     ExperimentSpec spec = spec();
     ArtifactStore store = new ArtifactStore(tmp.resolve(name));
     DatasetArtifact dataset = new DatasetActivitiesImpl(store).importDataset(new DatasetRequest(spec.dataset(), 0, RunLabels.NONE));
-    TrainingArtifact model = new TrainingActivitiesImpl(store, Device.cpu()).train(new TrainingRequest(
+    TrainingArtifact model = new TrainingActivitiesImpl(store, DevicePool.cpu(1).slot(0)).train(new TrainingRequest(
         dataset.artifactId(), Conditioning.DATASET_LABELS, null, spec.training(), 0, GROUND_TRUTH));
     return new Chain(store, new EvaluationRequest(model.artifactId(), dataset.artifactId(), spec.evaluation(),
         GROUND_TRUTH));
@@ -54,7 +54,7 @@ class EvaluationActivitiesTest {
   @Test
   void aKilledEvaluationResumesAtItsNextShardWithIdenticalFigures() throws Exception {
     Chain straight = trained("straight");
-    EvaluationArtifact expected = new EvaluationActivitiesImpl(straight.store(), Device.cpu()).evaluate(straight.request());
+    EvaluationArtifact expected = new EvaluationActivitiesImpl(straight.store(), DevicePool.cpu(1).slot(0)).evaluate(straight.request());
     assertEquals(2, expected.fid().size());
     assertTrue(expected.proxy());
     assertTrue(expected.fid().stream().allMatch(f -> f > 0 && Double.isFinite(f)), expected.describe());
@@ -63,7 +63,7 @@ class EvaluationActivitiesTest {
     assertFalse(expected.fdd().equals(expected.fid()));
 
     Chain killed = trained("killed");
-    EvaluationActivitiesImpl evaluation = new EvaluationActivitiesImpl(killed.store(), Device.cpu());
+    EvaluationActivitiesImpl evaluation = new EvaluationActivitiesImpl(killed.store(), DevicePool.cpu(1).slot(0));
     assertThrows(EvaluationActivitiesImpl.Interrupted.class, () -> evaluation.evaluate(killed.request(), 4));
     // Stamped with the epoch, so a rewrite shows whatever the file system's timestamp resolution.
     java.nio.file.attribute.FileTime stamp = java.nio.file.attribute.FileTime.fromMillis(0);
@@ -102,7 +102,7 @@ class EvaluationActivitiesTest {
   @Test
   void anEdmFormatReferenceFileReplacesTheTrainingSetStatistics() throws Exception {
     Chain chain = trained("reference");
-    EvaluationArtifact first = new EvaluationActivitiesImpl(chain.store(), Device.cpu()).evaluate(chain.request());
+    EvaluationArtifact first = new EvaluationActivitiesImpl(chain.store(), DevicePool.cpu(1).slot(0)).evaluate(chain.request());
     Path set0 = chain.store().artifactDir(new cedm.store.StageKey("evaluation", 1, first.artifactId()))
         .resolve("set0.builtin-fid.npz");
     Files.copy(set0, tmp.resolve("ref.npz"));
@@ -114,7 +114,7 @@ class EvaluationActivitiesTest {
         evaluation: {sets: 2, samples_per_set: 20, shard_size: 8, batch_size: 8, steps: 4, feature_network: builtin,
                      fid_reference: ref.npz}
         """, tmp).spec();
-    EvaluationArtifact against = new EvaluationActivitiesImpl(chain.store(), Device.cpu()).evaluate(
+    EvaluationArtifact against = new EvaluationActivitiesImpl(chain.store(), DevicePool.cpu(1).slot(0)).evaluate(
         new EvaluationRequest(chain.request().trainingId(), chain.request().datasetId(), spec.evaluation(), GROUND_TRUTH));
     assertEquals(0, against.fid().get(0), 1e-6, "set 0 against its own statistics");
     assertTrue(against.fid().get(1) > 1e-3, "set 1 differs: " + against.fid());

@@ -77,7 +77,7 @@ class TrainingActivitiesTest {
         first.requestCancelActivity();
       }
     });
-    first.registerActivitiesImplementations(new TrainingActivitiesImpl(store, Device.cpu()));
+    first.registerActivitiesImplementations(new TrainingActivitiesImpl(store, DevicePool.cpu(1).slot(0)));
     CanceledFailure cancelled = assertThrows(CanceledFailure.class, () -> stub(first).train(request));
     first.close();
     try (Stream<Path> work = Files.walk(store.root())) {
@@ -85,7 +85,7 @@ class TrainingActivitiesTest {
     }
 
     TestActivityEnvironment second = TestActivityEnvironment.newInstance();
-    second.registerActivitiesImplementations(new TrainingActivitiesImpl(store, Device.cpu()));
+    second.registerActivitiesImplementations(new TrainingActivitiesImpl(store, DevicePool.cpu(1).slot(0)));
     TrainingArtifact model = stub(second).train(request);
     second.close();
     assertTrue(model.resumedAtKimg() > 0 && model.resumedAtKimg() < 0.8, "resumed mid-way: " + model.describe());

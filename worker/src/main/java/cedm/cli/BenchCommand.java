@@ -63,6 +63,15 @@ final class BenchCommand extends Output implements Callable<Integer> {
       line(out, "EDM training " + id(preset) + " 32px batch 64 (" + String.format(Locale.ROOT, "%,d", t.parameters())
           + " params)", "%.2f s/step, %.1f images/s", t.secondsPerStep(), t.imagesPerSecond());
     }
+    // Each figure comes from a process of its own (peak resident memory of one training step).
+    TrainingSpec.Preset cifar = TrainingSpec.Preset.DDPMPP_CIFAR;
+    double batch64 = EdmBenchmarks.peakMemory(cifar, 32, 64, null) / 1e9;
+    line(out, "EDM training ddpmpp-cifar 32px batch 64: peak memory", "%.2f GB", batch64);
+    double batch16 = EdmBenchmarks.peakMemory(cifar, 32, 16, null) / 1e9;
+    line(out, "EDM training ddpmpp-cifar 32px batch 16: peak memory", "%.2f GB", batch16);
+    double accumulated = EdmBenchmarks.peakMemory(cifar, 32, 256, 16) / 1e9;
+    line(out, "EDM training ddpmpp-cifar batch 256, batch_gpu 16", "%.2f GB (%.2fx batch 16 alone, target <= 1.1x)",
+        accumulated, accumulated / batch16);
     line(out, "EDM sampling tiny 32px, 18 Heun steps, batch 64", "%.1f images/s",
         EdmBenchmarks.samplingImagesPerSecond(TrainingSpec.Preset.TINY, 32, 10, 64, 18));
     line(out, "EDM sampling ddpmpp-cifar 32px, 18 Heun steps, batch 16", "%.2f images/s",

@@ -27,8 +27,10 @@ final class WorkerCommand extends Output implements Callable<Integer> {
   Integer cpuSlots;
 
   @Option(names = "--gpus", defaultValue = "cpu", paramLabel = "LIST",
-      description = "GPU stages: comma-separated CUDA device ids (one stage per device at a time), "
-          + "'cpu' for one slot on the CPU, or 'none' to serve no GPU stages (default ${DEFAULT-VALUE}).")
+      description = "GPU stages: comma-separated CUDA device ids (one stage per device at a time; a training with "
+          + "runtime.gpus_per_trial N takes N of them), 'cpu' for one slot on the CPU, 'cpu:N' for N CPU slots "
+          + "(replicas of a multi-device training run on the CPU), or 'none' to serve no GPU stages "
+          + "(default ${DEFAULT-VALUE}).")
   String gpus;
 
   @Override
@@ -49,17 +51,30 @@ final class WorkerCommand extends Output implements Callable<Integer> {
   private WorkerConfig config() {
     int slots = cpuSlots != null ? cpuSlots : Runtime.getRuntime().availableProcessors();
     String list = gpus.trim().toLowerCase(java.util.Locale.ROOT);
-    if (list.equals("cpu") || list.equals("none")) {
-      return new WorkerConfig(cpuQueue, gpuQueue, slots, List.of(), list.equals("cpu"));
+    if (list.equals("none")) {
+      return new WorkerConfig(cpuQueue, gpuQueue, slots, List.of(), 0);
+    }
+    if (list.equals("cpu") || list.startsWith("cpu:")) {
+      int cpu = list.equals("cpu") ? 1 : number(list.substring(4));
+      return new WorkerConfig(cpuQueue, gpuQueue, slots, List.of(), cpu);
     }
     List<Integer> ids = new ArrayList<>();
     for (String id : list.split(",")) {
-      try {
-        ids.add(Integer.parseInt(id.trim()));
-      } catch (NumberFormatException e) {
-        throw new UserError("--gpus " + gpus + ": '" + id.trim() + "' is not a device id (allowed: e.g. 0,1 or cpu or none)", 2);
-      }
+      ids.add(number(id));
     }
-    return new WorkerConfig(cpuQueue, gpuQueue, slots, ids, false);
+    return new WorkerConfig(cpuQueue, gpuQueue, slots, ids, 0);
+  }
+
+  private int number(String text) {
+    try {
+      int n = Integer.parseInt(text.trim());
+      if (n >= 0) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new UserError("--gpus " + gpus + ": '" + text.trim() + "' is not a device id or slot count "
+        + "(allowed: e.g. 0,1 or cpu or cpu:2 or none)", 2);
   }
 }

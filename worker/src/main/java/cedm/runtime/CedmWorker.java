@@ -1,14 +1,15 @@
 package cedm.runtime;
 
-import ai.djl.Device;
 import cedm.activities.ClusteringActivitiesImpl;
 import cedm.activities.DatasetActivitiesImpl;
+import cedm.activities.DevicePool;
 import cedm.activities.EvaluationActivitiesImpl;
 import cedm.activities.FeatureActivitiesImpl;
 import cedm.activities.KnnActivitiesImpl;
 import cedm.activities.TrainingActivitiesImpl;
 import cedm.store.ArtifactStore;
 import cedm.workflow.CmaxSearchWorkflowImpl;
+import cedm.workflow.StageOptions;
 import cedm.workflow.SweepWorkflowImpl;
 import cedm.workflow.TrialWorkflowImpl;
 import io.temporal.client.WorkflowClient;
@@ -22,7 +23,8 @@ import java.util.List;
 /**
  * A worker process's Temporal side. The CPU queue carries the workflows and the CPU stages; the GPU
  * queue carries the stages that want an accelerator, one activity at a time per device, each
- * device with its own worker (a worker factory per device, so each knows which device it owns).
+ * device with its own worker; trainings on N devices come from the queue of width N
+ * ({@link StageOptions#gpuQueue}), polled for every width the worker's devices can hold.
  * While it runs, the state of the store's sweeps is kept on the metrics registry ({@link SweepMetrics}).
  */
 public final class CedmWorker implements AutoCloseable {
@@ -43,21 +45,28 @@ public final class CedmWorker implements AutoCloseable {
     SweepRecords records = new SweepRecords(store);
     sweepMetrics = new SweepMetrics(new SweepClient(client, records), records, store);
 
-    List<Device> devices = new ArrayList<>();
-    config.gpus().forEach(id -> devices.add(Device.gpu(id)));
-    if (devices.isEmpty() && config.gpuOnCpu()) {
-      devices.add(Device.cpu());
+    if (config.gpus().isEmpty() && config.gpuCpuSlots() == 0) {
+      return;
     }
-    for (Device device : devices) {
-      WorkerFactory factory = WorkerFactory.newInstance(client);
-      Worker gpu = factory.newWorker(config.gpuQueue(), WorkerOptions.newBuilder()
+    DevicePool pool = config.gpus().isEmpty() ? DevicePool.cpu(config.gpuCpuSlots()) : DevicePool.gpus(config.gpus());
+    WorkerFactory gpuFactory = WorkerFactory.newInstance(client);
+    for (int i = 0; i < pool.size(); i++) {
+      // A worker per device, one stage at a time, so each stage knows its device; the pool keeps
+      // them off the devices a wider training holds.
+      Worker gpu = gpuFactory.newWorker(config.gpuQueue(), WorkerOptions.newBuilder()
           .setMaxConcurrentActivityExecutionSize(1)
           .build());
-      gpu.registerActivitiesImplementations(new FeatureActivitiesImpl(store, device),
-          new ClusteringActivitiesImpl(store, device), new TrainingActivitiesImpl(store, device),
-          new EvaluationActivitiesImpl(store, device));
-      factories.add(factory);
+      gpu.registerActivitiesImplementations(new FeatureActivitiesImpl(store, pool.slot(i)),
+          new ClusteringActivitiesImpl(store, pool.slot(i)), new TrainingActivitiesImpl(store, pool.slot(i)),
+          new EvaluationActivitiesImpl(store, pool.slot(i)));
     }
+    for (int width = 2; width <= pool.size(); width++) {
+      Worker wide = gpuFactory.newWorker(StageOptions.gpuQueue(config.gpuQueue(), width), WorkerOptions.newBuilder()
+          .setMaxConcurrentActivityExecutionSize(pool.size() / width)
+          .build());
+      wide.registerActivitiesImplementations(new TrainingActivitiesImpl(store, pool.any(width)));
+    }
+    factories.add(gpuFactory);
   }
 
   public CedmWorker start() {

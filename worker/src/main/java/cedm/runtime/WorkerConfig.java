@@ -5,13 +5,14 @@ import java.util.List;
 /**
  * What a worker process serves.
  *
- * @param gpus CUDA device ids, one GPU-queue slot each; empty with {@code gpuOnCpu} serves the GPU
- *     queue with one slot on the CPU (a CPU-only machine running everything)
+ * @param gpus CUDA device ids, one GPU-queue slot each
+ * @param gpuCpuSlots without gpus: GPU-queue slots on the CPU (a CPU-only machine running
+ *     everything; a training on N replicas takes N of them), 0 to serve no GPU stages
  */
-public record WorkerConfig(String cpuQueue, String gpuQueue, int cpuSlots, List<Integer> gpus, boolean gpuOnCpu) {
+public record WorkerConfig(String cpuQueue, String gpuQueue, int cpuSlots, List<Integer> gpus, int gpuCpuSlots) {
 
-  /** Everything on this machine's CPU, as `cedm run` does. */
+  /** Everything on this machine's CPU, one GPU stage at a time, as `cedm run` does. */
   public static WorkerConfig cpuOnly(String cpuQueue, String gpuQueue, int cpuSlots) {
-    return new WorkerConfig(cpuQueue, gpuQueue, cpuSlots, List.of(), true);
+    return new WorkerConfig(cpuQueue, gpuQueue, cpuSlots, List.of(), 1);
   }
 }

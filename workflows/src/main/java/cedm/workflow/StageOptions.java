@@ -24,6 +24,19 @@ public final class StageOptions {
     return on(runtime.gpuQueue(), runtime);
   }
 
+  /** A training on runtime.gpus_per_trial devices: the GPU queue of that width. */
+  public static ActivityOptions training(RuntimeSpec runtime) {
+    return on(gpuQueue(runtime.gpuQueue(), runtime.gpusPerTrial()), runtime);
+  }
+
+  /**
+   * The task queue of GPU stages that need {@code devices} devices at once: the GPU queue itself
+   * for one, {@code <queue>-x<devices>} for more. A worker polls the widths its devices can hold.
+   */
+  public static String gpuQueue(String queue, int devices) {
+    return devices <= 1 ? queue : queue + "-x" + devices;
+  }
+
   private static ActivityOptions on(String queue, RuntimeSpec runtime) {
     return ActivityOptions.newBuilder()
         .setTaskQueue(queue)

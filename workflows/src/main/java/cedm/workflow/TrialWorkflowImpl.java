@@ -53,7 +53,7 @@ public final class TrialWorkflowImpl implements TrialWorkflow {
           labels + "; started before EDM training existed");
     }
     TrainingActivities training = Workflow.newActivityStub(TrainingActivities.class,
-        StageOptions.gpu(request.spec().runtime()));
+        StageOptions.training(request.spec().runtime()));
     TrainingArtifact model = training.train(new TrainingRequest(request.datasetId(), conditioning,
         assignments == null ? null : assignments.artifactId(), request.spec().training(), request.spec().seed(),
         run));

@@ -1,0 +1,76 @@
+package cedm.bench;
+
+import ai.djl.Device;
+import cedm.edm.EdmTrainer;
+import cedm.edm.NetworkConfig;
+import cedm.edm.TrainingData;
+import cedm.spec.TrainingSpec;
+import cedm.store.ArtifactStore;
+import cedm.store.Checkpoints;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+
+/**
+ * One EDM training step in a process of its own, printing the process's peak resident memory
+ * (VmHWM) at the end of the step, before any checkpoint is written. Run by
+ * {@link EdmBenchmarks#peakMemory}: a fresh process per configuration, as the reference's figure
+ * comes from a fresh Python process.
+ *
+ * <p>Arguments: preset (tiny, ddpmpp-cifar), resolution, batch, batch_gpu (or "null").
+ */
+public final class EdmMemoryProbe {
+  private EdmMemoryProbe() {}
+
+  public static void main(String[] args) throws Exception {
+    TrainingSpec.Preset preset = TrainingSpec.Preset.valueOf(args[0].toUpperCase(Locale.ROOT).replace('-', '_'));
+    int resolution = Integer.parseInt(args[1]);
+    int batch = Integer.parseInt(args[2]);
+    Integer batchGpu = args[3].equals("null") ? null : Integer.valueOf(args[3]);
+    int labels = 10;
+    TrainingSpec spec = new TrainingSpec(preset, null, null, null, null, null, null, batch / 1e6, batch, batchGpu,
+        1e-3, 10000, 500, 0.05, 0.12, 1e9, 1, 1e9);
+    int n = Math.max(batch, 256);
+    byte[] images = new byte[n * resolution * resolution * 3];
+    new SplittableRandom(1).nextBytes(images);
+    int[] ids = new int[n];
+    for (int i = 0; i < n; i++) {
+      ids[i] = i % labels;
+    }
+    Path dir = Files.createTempDirectory("cedm-bench-memory");
+    long[] peak = {0};
+    try {
+      new EdmTrainer(spec, NetworkConfig.of(spec, resolution, 3, labels), 0, List.of(Device.cpu())).train(
+          new TrainingData(images, n, resolution, resolution, 3, ids, labels), new Checkpoints(dir.resolve("c"), 1),
+          dir.resolve("ema.safetensors"), new EdmTrainer.Listener() {
+            @Override
+            public void tick(EdmTrainer.Progress progress) {}
+
+            @Override
+            public void step(long nimg) {
+              peak[0] = peakResidentBytes();
+            }
+          }, 0);
+    } finally {
+      ArtifactStore.deleteTree(dir);
+    }
+    System.out.println(peak[0]);
+  }
+
+  /** VmHWM of /proc/self/status, in bytes. */
+  static long peakResidentBytes() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith("VmHWM:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+        }
+      }
+      throw new IllegalStateException("no VmHWM in /proc/self/status");
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
