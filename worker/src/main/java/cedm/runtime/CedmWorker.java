@@ -49,24 +49,28 @@ public final class CedmWorker implements AutoCloseable {
       return;
     }
     DevicePool pool = config.gpus().isEmpty() ? DevicePool.cpu(config.gpuCpuSlots()) : DevicePool.gpus(config.gpus());
-    WorkerFactory gpuFactory = WorkerFactory.newInstance(client);
     for (int i = 0; i < pool.size(); i++) {
-      // A worker per device, one stage at a time, so each stage knows its device; the pool keeps
-      // them off the devices a wider training holds.
-      Worker gpu = gpuFactory.newWorker(config.gpuQueue(), WorkerOptions.newBuilder()
+      // A worker per device (a factory each: a factory serves a queue once), one stage at a time,
+      // so each stage knows its device; the pool keeps them off the devices a wider training holds.
+      WorkerFactory factory = WorkerFactory.newInstance(client);
+      Worker gpu = factory.newWorker(config.gpuQueue(), WorkerOptions.newBuilder()
           .setMaxConcurrentActivityExecutionSize(1)
           .build());
       gpu.registerActivitiesImplementations(new FeatureActivitiesImpl(store, pool.slot(i)),
           new ClusteringActivitiesImpl(store, pool.slot(i)), new TrainingActivitiesImpl(store, pool.slot(i)),
           new EvaluationActivitiesImpl(store, pool.slot(i)));
+      factories.add(factory);
     }
-    for (int width = 2; width <= pool.size(); width++) {
-      Worker wide = gpuFactory.newWorker(StageOptions.gpuQueue(config.gpuQueue(), width), WorkerOptions.newBuilder()
-          .setMaxConcurrentActivityExecutionSize(pool.size() / width)
-          .build());
-      wide.registerActivitiesImplementations(new TrainingActivitiesImpl(store, pool.any(width)));
+    if (pool.size() > 1) {
+      WorkerFactory wideFactory = WorkerFactory.newInstance(client);
+      for (int width = 2; width <= pool.size(); width++) {
+        Worker wide = wideFactory.newWorker(StageOptions.gpuQueue(config.gpuQueue(), width), WorkerOptions.newBuilder()
+            .setMaxConcurrentActivityExecutionSize(pool.size() / width)
+            .build());
+        wide.registerActivitiesImplementations(new TrainingActivitiesImpl(store, pool.any(width)));
+      }
+      factories.add(wideFactory);
     }
-    factories.add(gpuFactory);
   }
 
   public CedmWorker start() {

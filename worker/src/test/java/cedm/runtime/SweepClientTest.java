@@ -5,11 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import cedm.activity.TrainingArtifact;
 import cedm.spec.LoadedSpec;
 import cedm.spec.SpecLoader;
 import cedm.store.ArtifactStore;
 import cedm.workflow.StageReport;
 import cedm.workflow.SweepResult;
+import cedm.workflow.TrialState;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
@@ -67,12 +69,16 @@ class SweepClientTest {
         features: {extractor: builtin, image_size: 32, knn: 10}
         clustering: {temi: {neighbours: 10}}
         search: {enabled: false}
-        training: {preset: tiny, duration_mimg: 0.0002, batch_size: 16, checkpoint_kimg: 0.1, tick_kimg: 0.1}
         evaluation: {feature_network: builtin, sets: 1, samples_per_set: 16, batch_size: 16, shard_size: 16, steps: 4}
         """;
+    // Sweep a trains each point on two devices: its trainings go to the queue of width 2, and the
+    // workers' two CPU slots run the replicas (issue 16's multi-device path, on the CPU).
     LoadedSpec a = SpecLoader.parse("a.yaml", "name: a\ngrid: {points: [3], methods: [kmeans], unconditional: false}\n"
+        + "runtime: {gpus_per_trial: 2}\n"
+        + "training: {preset: tiny, duration_mimg: 0.000192, batch_size: 16, batch_gpu: 4, checkpoint_kimg: 0.1}\n"
         + shared, tmp);
     LoadedSpec b = SpecLoader.parse("b.yaml", "name: b\ngrid: {points: [4], methods: [kmeans], unconditional: false}\n"
+        + "training: {preset: tiny, duration_mimg: 0.0002, batch_size: 16, checkpoint_kimg: 0.1, tick_kimg: 0.1}\n"
         + shared, tmp);
     ArtifactStore store = new ArtifactStore(tmp.resolve("store"));
     try (LocalSweeps local = LocalSweeps.start(store)) {
@@ -80,7 +86,7 @@ class SweepClientTest {
       sweeps.submit(a);
       sweeps.submit(b);
       // Two workers, so the two sweeps' shared stages really run at the same time.
-      WorkerConfig config = WorkerConfig.cpuOnly("cedm-cpu", "cedm-gpu", 2);
+      WorkerConfig config = new WorkerConfig("cedm-cpu", "cedm-gpu", 2, List.of(), 2);
       try (CedmWorker one = local.worker(config); CedmWorker two = local.worker(config)) {
         SweepResult first = sweeps.result(a.sweepId());
         SweepResult second = sweeps.result(b.sweepId());
@@ -92,6 +98,10 @@ class SweepClientTest {
         }
         assertEquals(List.of("dataset", "features", "knn"), first.stages().subList(0, 3).stream().map(StageReport::stage)
             .toList());
+        TrainingArtifact twoReplicas = first.trials().get(0).training();
+        assertEquals(TrialState.DONE, first.trials().get(0).state());
+        assertEquals(12, twoReplicas.steps(), "192 images in steps of 16, each over 2 replicas in 2 rounds of 4");
+        assertFalse(twoReplicas.reused());
       }
     }
   }
