@@ -17,7 +17,7 @@ public final class DevicePool {
   private static final long WAIT_MILLIS = 5000;
   private final List<Device> devices;
   private final boolean[] busy;
-  private final Deque<Claim> waiting = new ArrayDeque<>();
+  private final Deque<Ticket> waiting = new ArrayDeque<>();
 
   private DevicePool(List<Device> devices) {
     if (devices.isEmpty()) {
@@ -106,49 +106,79 @@ public final class DevicePool {
    * are not starved).
    */
   private Lease acquire(Claim claim, Runnable whileWaiting) throws InterruptedException {
+    // A ticket per call: one claim (a worker's "any 2") can wait in several activities at once.
+    Ticket ticket = new Ticket(claim);
     synchronized (this) {
-      waiting.addLast(claim);
-      try {
-        while (true) {
-          int[] granted = grantable(claim);
-          if (granted != null) {
-            for (int i : granted) {
-              busy[i] = true;
-            }
-            return new Lease(granted);
+      waiting.addLast(ticket);
+    }
+    try {
+      while (true) {
+        synchronized (this) {
+          Lease lease = tryGrant(ticket);
+          if (lease == null) {
+            wait(WAIT_MILLIS);
+            lease = tryGrant(ticket);
           }
-          wait(WAIT_MILLIS);
-          whileWaiting.run();
+          if (lease != null) {
+            return lease;
+          }
         }
-      } finally {
-        waiting.remove(claim);
+        // Outside the lock: a heartbeat may block on the network while other stages lease and release.
+        whileWaiting.run();
+      }
+    } finally {
+      synchronized (this) {
+        waiting.remove(ticket);
         notifyAll();
       }
     }
   }
 
-  private int[] grantable(Claim claim) {
+  /** Compared by identity: two waits of one claim are two places in the queue. */
+  private static final class Ticket {
+    private final Claim claim;
+
+    Ticket(Claim claim) {
+      this.claim = claim;
+    }
+
+    Claim claim() {
+      return claim;
+    }
+  }
+
+  private Lease tryGrant(Ticket ticket) {
     boolean[] reserved = new boolean[busy.length];
-    for (Claim earlier : waiting) {
-      if (earlier == claim) {
+    for (Ticket earlier : waiting) {
+      if (earlier == ticket) {
         break;
       }
-      if (earlier.device < 0) {
+      if (earlier.claim().device < 0) {
         return null;
       }
-      reserved[earlier.device] = true;
+      reserved[earlier.claim().device] = true;
     }
+    Claim claim = ticket.claim();
+    int[] granted;
     if (claim.device >= 0) {
-      return busy[claim.device] || reserved[claim.device] ? null : new int[] {claim.device};
-    }
-    int[] found = new int[claim.count];
-    int n = 0;
-    for (int i = 0; i < busy.length && n < claim.count; i++) {
-      if (!busy[i] && !reserved[i]) {
-        found[n++] = i;
+      granted = busy[claim.device] || reserved[claim.device] ? null : new int[] {claim.device};
+    } else {
+      int[] found = new int[claim.count];
+      int n = 0;
+      for (int i = 0; i < busy.length && n < claim.count; i++) {
+        if (!busy[i] && !reserved[i]) {
+          found[n++] = i;
+        }
       }
+      granted = n == claim.count ? found : null;
     }
-    return n == claim.count ? found : null;
+    if (granted == null) {
+      return null;
+    }
+    for (int i : granted) {
+      busy[i] = true;
+    }
+    return new Lease(granted);
   }
 
   private synchronized void release(int[] held) {

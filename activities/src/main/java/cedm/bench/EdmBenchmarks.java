@@ -60,14 +60,21 @@ public final class EdmBenchmarks {
 
   /**
    * Peak resident memory, in bytes, of a fresh process that runs one training step of
-   * {@code preset} at {@code batch} images in rounds of {@code batchGpu} (null: one round).
+   * {@code preset} at {@code batch} images in rounds of {@code batchGpu} (null: one round). The
+   * process runs with glibc's mmap threshold fixed at 64 KiB, so that freed activation-sized
+   * blocks go back to the system: by default glibc raises the threshold as blocks are freed and
+   * keeps later ones on its heap, and over many rounds that heap, not the training, sets the peak
+   * (BENCHMARKS.md gives both).
    */
   public static long peakMemory(TrainingSpec.Preset preset, int resolution, int batch, Integer batchGpu)
       throws IOException, InterruptedException {
     String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process p = new ProcessBuilder(javaBin, "-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path"),
-        EdmMemoryProbe.class.getName(), preset.name(), Integer.toString(resolution), Integer.toString(batch),
-        String.valueOf(batchGpu)).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    ProcessBuilder builder = new ProcessBuilder(javaBin, "-Dai.djl.offline=true", "-cp",
+        System.getProperty("java.class.path"), EdmMemoryProbe.class.getName(), preset.name(),
+        Integer.toString(resolution), Integer.toString(batch), String.valueOf(batchGpu))
+        .redirectError(ProcessBuilder.Redirect.DISCARD);
+    builder.environment().put("MALLOC_MMAP_THRESHOLD_", "65536");
+    Process p = builder.start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
     if (p.waitFor() != 0) {
       throw new IOException("memory probe for " + preset + " batch " + batch + " exited with " + p.exitValue());

@@ -40,7 +40,7 @@ public final class DropoutMasks {
     try (NDArray flat = keep.get(":, {}:{}", offsets[layer], offsets[layer + 1]);
         NDArray mask = flat.reshape(x.getShape().get(0), s.get(0), s.get(1), s.get(2));
         NDArray scaled = x.mul(1 / (1 - p));
-        NDArray zero = x.getManager().create(0f)) {
+        NDArray zero = x.getManager().zeros(new Shape())) {
       return NDArrays.where(mask, scaled, zero);
     }
   }

@@ -109,6 +109,7 @@ public final class EdmTrainer {
     AdamW adam;
     long nimg;
     long step;
+    int batch;
     int epoch;
     int position;
   }
@@ -140,6 +141,12 @@ public final class EdmTrainer {
       NDManager manager = managers.get(0);
       Optional<Checkpoints.Checkpoint> latest = checkpoints.latest();
       State s = latest.isPresent() ? restore(manager, net, latest.get()) : fresh(manager, net);
+      if (s.batch != 0 && s.batch != batch) {
+        throw new BadInputException("checkpoint " + latest.get().dir() + " was trained with batches of " + s.batch
+            + ", this run's would be " + batch + " (training.batch_size capped at the images and split over "
+            + "runtime.gpus_per_trial): resume with the devices that gave " + s.batch);
+      }
+      s.batch = batch;
       List<Replica> replicas = replicas(managers, s.net);
       Checkpoints.Checkpoint lastCheckpoint = latest.orElse(null);
       listener.started(new Progress(s.nimg / 1000.0, total / 1000.0, Double.NaN, 0,
@@ -173,8 +180,7 @@ public final class EdmTrainer {
           loss = step(manager, precond, pipe, data, rows, plan, replicas, pool, s, listener);
         } catch (Replica.Failure e) {
           Optional<BadInputException> oom = OutOfDeviceMemory.explain(e.getCause(), plan, e.replica.device(),
-              data.height(), lastCheckpoint == null ? "run's start" : "checkpoint at " + lastCheckpoint.step() / 1000.0
-                  + " kimg");
+              data.height(), lastCheckpoint);
           if (oom.isPresent()) {
             throw oom.get();
           }
@@ -206,7 +212,7 @@ public final class EdmTrainer {
       return new Outcome(s.nimg, s.step, lastLoss, resumedAt, net.layout().count());
     } finally {
       if (pool != null) {
-        pool.shutdownNow();
+        pool.shutdown();
       }
       managers.forEach(NDManager::close);
     }
@@ -270,7 +276,10 @@ public final class EdmTrainer {
     double lossSum;
     boolean ok = false;
     try {
-      lossSum = replicas.get(0).accumulate(precond, pipe, data, rows, plan, stepSeed, dropoutP, listener::alive);
+      lossSum = replicas.get(0).accumulate(precond, pipe, data, rows, plan, stepSeed, dropoutP, () -> {
+        listener.alive();
+        stopIfAborted.run();
+      });
       for (Future<Double> f : others) {
         lossSum += await(f, listener);
       }
@@ -327,23 +336,30 @@ public final class EdmTrainer {
     }
   }
 
+  /** Waits until the replica's task has ended, even through interrupts (its managers close next). */
   private static void awaitQuietly(Future<Double> f) {
-    try {
-      f.get();
-    } catch (InterruptedException e) {
+    boolean interrupted = false;
+    while (!f.isDone()) {
+      try {
+        f.get();
+      } catch (InterruptedException e) {
+        interrupted = true;
+      } catch (ExecutionException | CancellationException e) {
+        // The step has already failed with the first error; this only waits for the thread to finish.
+      }
+    }
+    if (interrupted) {
       Thread.currentThread().interrupt();
-    } catch (ExecutionException | CancellationException e) {
-      // The step has already failed with the first error; this only waits for the thread to finish.
     }
   }
 
-  /** torch.nan_to_num(grad, nan=0, posinf=1e5, neginf=-1e5); a no-op when everything is finite. */
+  /**
+   * torch.nan_to_num(grad, nan=0, posinf=1e5, neginf=-1e5), always applied: asking first whether
+   * anything is non-finite would wait for the device once per parameter.
+   */
   static NDArray nanToNum(NDArray grad) {
     NDArray nan = grad.isNaN();
     NDArray inf = grad.isInfinite();
-    if (!nan.logicalOr(inf).any().getBoolean()) {
-      return grad;
-    }
     NDArray cleaned = NDArrays.where(nan, grad.zerosLike(), grad);
     return NDArrays.where(inf, cleaned.sign().mul(1e5), cleaned);
   }
@@ -354,6 +370,7 @@ public final class EdmTrainer {
     meta.put("step", s.step);
     meta.put("epoch", s.epoch);
     meta.put("position", s.position);
+    meta.put("batch", s.batch);
     ObjectNode steps = meta.putObject("adam_steps");
     s.adam.steps().forEach(steps::put);
     return checkpoints.save(s.nimg, meta, dir -> {
@@ -379,6 +396,7 @@ public final class EdmTrainer {
     s.step = meta.get("step").asLong();
     s.epoch = meta.get("epoch").asInt();
     s.position = meta.get("position").asInt();
+    s.batch = meta.path("batch").asInt(0);
     return s;
   }
 }

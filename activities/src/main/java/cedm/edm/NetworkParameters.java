@@ -54,9 +54,29 @@ public final class NetworkParameters implements Function<String, NDArray> {
   /** A copy in {@code manager} (EMA from the network at the start of training). */
   public NetworkParameters copy(NDManager manager) {
     Map<String, NDArray> out = new LinkedHashMap<>();
-    values.forEach((k, v) -> out.put(k, v.toDevice(manager.getDevice(), true).duplicate()));
-    out.values().forEach(a -> a.attach(manager));
+    values.forEach((k, v) -> out.put(k, moveCopy(v, manager)));
     return new NetworkParameters(layout, out);
+  }
+
+  /**
+   * A copy of {@code a}, with storage of its own, owned by {@code target} (on its device). DJL puts
+   * an array copied to another device in a new sub-manager of the source's manager; that manager is
+   * closed here, so per-step copies between devices leave nothing behind.
+   */
+  public static NDArray moveCopy(NDArray a, NDManager target) {
+    // Detached first: a copy of a parameter that records gradients would be a node of its graph,
+    // and a replica's backward would then write into the original's gradient from another thread.
+    try (NDArray detached = a.stopGradient()) {
+      // On the same device DJL's toDevice(device, true) hands back a new handle on the same storage.
+      NDArray moved = a.getDevice().equals(target.getDevice()) ? detached.duplicate()
+          : detached.toDevice(target.getDevice(), true);
+      NDManager made = moved.getManager();
+      moved.attach(target);
+      if (made != target && made != a.getManager()) {
+        made.close();
+      }
+      return moved;
+    }
   }
 
   @Override

@@ -3,6 +3,7 @@ package cedm.edm;
 import ai.djl.Device;
 import ai.djl.engine.EngineException;
 import cedm.io.BadInputException;
+import cedm.store.Checkpoints;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -29,7 +30,7 @@ final class OutOfDeviceMemory {
 
   /** The one-line error for an out-of-memory {@code e} in a round of {@code plan}, if it is one. */
   static Optional<BadInputException> explain(Throwable e, StepPlan plan, Device device, int resolution,
-      String checkpoint) {
+      Checkpoints.Checkpoint checkpoint) {
     if (!is(e)) {
       return Optional.empty();
     }
@@ -37,9 +38,12 @@ final class OutOfDeviceMemory {
         ? "set training.batch_gpu to a smaller divisor of " + plan.perReplica() + " (e.g. " + largestDivisorBelow(
             plan.perReplica(), plan.roundSize()) + ")"
         : "one image does not fit: use a device with more memory or a smaller network";
+    String resume = checkpoint == null ? "No checkpoint was written yet"
+        : String.format(Locale.ROOT, "The checkpoint at %s kimg is kept and training resumes from it",
+            checkpoint.step() / 1000.0);
     return Optional.of(new BadInputException(String.format(Locale.ROOT,
-        "training.batch_gpu: a round of %d images of %dx%d ran out of memory on %s; %s. The %s is kept and "
-            + "training resumes from it", plan.roundSize(), resolution, resolution, device, fix, checkpoint), e));
+        "training.batch_gpu: a round of %d images of %dx%d ran out of memory on %s; %s. %s", plan.roundSize(),
+        resolution, resolution, device, fix, resume), e));
   }
 
   private static int largestDivisorBelow(int n, int below) {

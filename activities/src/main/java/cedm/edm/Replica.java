@@ -87,12 +87,14 @@ final class Replica {
   /** Adds this replica's gradients into {@code into}'s, then zeroes its own (grad mode off). */
   void addGradientsTo(Replica into) {
     JniUtils.setGradMode(false);
-    for (Map.Entry<String, NDArray> e : params.values().entrySet()) {
-      try (NDArray grad = e.getValue().getGradient();
-          NDArray target = into.params.apply(e.getKey()).getGradient();
-          NDArray moved = grad.toDevice(into.device(), true)) {
-        target.addi(moved);
-        grad.set(new NDIndex("..."), 0f);
+    try (NDManager scratch = into.manager.newSubManager()) {
+      for (Map.Entry<String, NDArray> e : params.values().entrySet()) {
+        try (NDArray grad = e.getValue().getGradient();
+            NDArray target = into.params.apply(e.getKey()).getGradient();
+            NDArray moved = NetworkParameters.moveCopy(grad, scratch)) {
+          target.addi(moved);
+          grad.set(new NDIndex("..."), 0f);
+        }
       }
     }
   }
@@ -100,9 +102,11 @@ final class Replica {
   /** Overwrites this replica's weights with {@code source}'s (after the optimiser step). */
   void copyFrom(Replica source) {
     JniUtils.setGradMode(false);
-    for (Map.Entry<String, NDArray> e : params.values().entrySet()) {
-      try (NDArray moved = source.params.apply(e.getKey()).toDevice(device(), true)) {
-        e.getValue().set(new NDIndex("..."), moved);
+    try (NDManager scratch = manager.newSubManager()) {
+      for (Map.Entry<String, NDArray> e : params.values().entrySet()) {
+        try (NDArray moved = NetworkParameters.moveCopy(source.params.apply(e.getKey()), scratch)) {
+          e.getValue().set(new NDIndex("..."), moved);
+        }
       }
     }
   }

@@ -15,23 +15,26 @@ public record StepPlan(int batch, int replicas, int roundSize) {
   }
 
   /**
-   * The plan for {@code batchSize} (capped at the {@code images} there are, as C-EDM does for small
-   * datasets) over {@code replicas} devices in rounds of {@code batchGpu} (null: one round).
+   * The plan for {@code batchSize} over {@code replicas} devices in rounds of {@code batchGpu}
+   * (null, or more than a device's share: one round, as EDM clamps it). With fewer {@code images}
+   * than the batch, the batch is the images there are, as C-EDM does, rounded down to a multiple of
+   * the replicas: it never depends on batch_gpu.
    */
   public static StepPlan of(int batchSize, Integer batchGpu, int replicas, int images) throws BadInputException {
     int batch = Math.min(batchSize, images);
-    if (batch % replicas != 0) {
+    if (batch < batchSize) {
+      batch -= batch % replicas;
+    } else if (batch % replicas != 0) {
       throw new BadInputException("training.batch_size " + batch + " does not split over runtime.gpus_per_trial "
           + replicas + " (allowed: a multiple of gpus_per_trial)");
     }
+    if (batch == 0) {
+      throw new BadInputException("runtime.gpus_per_trial " + replicas + " is more than the " + images
+          + " training images (allowed: at most the number of images)");
+    }
     int perReplica = batch / replicas;
     int round = batchGpu == null ? perReplica : Math.min(batchGpu, perReplica);
-    if (batch < batchSize) {
-      // A capped batch keeps whole rounds: the largest multiple of replicas x round_size that fits.
-      batch -= batch % (replicas * round);
-      perReplica = batch / replicas;
-    }
-    if (batch == 0 || perReplica % round != 0) {
+    if (perReplica % round != 0) {
       throw new BadInputException("training.batch_gpu " + batchGpu + " does not divide the " + perReplica
           + " images per device (allowed: a divisor of " + perReplica + ", or null)");
     }

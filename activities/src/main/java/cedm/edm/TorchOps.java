@@ -3,6 +3,7 @@ package cedm.edm;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.engine.PtSymbolBlock;
 import ai.djl.pytorch.jni.IValueUtils;
@@ -57,7 +58,8 @@ final class TorchOps {
 
   private static NDArray call(String method, NDArray... args) {
     NDList views = new NDList(args.length);
-    try (NDArray marker = args[0].getManager().create(0f)) {
+    // zeros, not create(0f): no copy from the host, which would wait for a GPU on every call.
+    try (NDArray marker = args[0].getManager().zeros(new Shape())) {
       marker.setName(METHOD + method);
       NDList inputs = new NDList(args.length + 1);
       inputs.add(marker);

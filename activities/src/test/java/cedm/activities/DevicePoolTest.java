@@ -81,4 +81,20 @@ class DevicePoolTest {
     Thread.sleep(millis);
     return f.isDone();
   }
+
+  @Test
+  void oneClaimWaitedOnByTwoStagesKeepsTwoPlacesInTheQueue() throws Exception {
+    DevicePool pool = DevicePool.gpus(List.of(0, 1));
+    DevicePool.Claim any = pool.any(1);
+    DevicePool.Lease a = any.lease(NOTHING);
+    DevicePool.Lease b = any.lease(NOTHING);
+    assertEquals(List.of(Device.gpu(0), Device.gpu(1)), List.of(a.devices().get(0), b.devices().get(0)));
+    CompletableFuture<DevicePool.Lease> third = CompletableFuture.supplyAsync(() -> lease(any));
+    CompletableFuture<DevicePool.Lease> fourth = CompletableFuture.supplyAsync(() -> lease(any));
+    assertFalse(waitsLessThan(third, 300));
+    b.close();
+    a.close();
+    third.get(5, TimeUnit.SECONDS).close();
+    fourth.get(5, TimeUnit.SECONDS).close();
+  }
 }

@@ -63,7 +63,8 @@ final class BenchCommand extends Output implements Callable<Integer> {
       line(out, "EDM training " + id(preset) + " 32px batch 64 (" + String.format(Locale.ROOT, "%,d", t.parameters())
           + " params)", "%.2f s/step, %.1f images/s", t.secondsPerStep(), t.imagesPerSecond());
     }
-    // Each figure comes from a process of its own (peak resident memory of one training step).
+    // Each figure comes from a process of its own (peak resident memory of one training step, glibc's
+    // mmap threshold fixed at 64 KiB: see EdmBenchmarks.peakMemory).
     TrainingSpec.Preset cifar = TrainingSpec.Preset.DDPMPP_CIFAR;
     double batch64 = EdmBenchmarks.peakMemory(cifar, 32, 64, null) / 1e9;
     line(out, "EDM training ddpmpp-cifar 32px batch 64: peak memory", "%.2f GB", batch64);

@@ -100,7 +100,8 @@ final class SpecChecks {
     }
     int perDevice = batch.asInt() / devices.asInt();
     JsonNode batchGpu = doc.at("/training/batch_gpu");
-    if (batchGpu.isInt() && batchGpu.asInt() >= 1 && perDevice % batchGpu.asInt() != 0) {
+    // A batch_gpu above the per-device share means one round, as EDM clamps it.
+    if (batchGpu.isInt() && batchGpu.asInt() >= 1 && batchGpu.asInt() < perDevice && perDevice % batchGpu.asInt() != 0) {
       add("/training/batch_gpu", "is " + batchGpu + ": the " + perDevice + " images per device (batch_size " + batch
           + " over " + devices + " device(s)) are not a whole number of rounds of " + batchGpu,
           "a divisor of " + perDevice + " (" + divisors(perDevice) + "), or null for one round");
