@@ -53,10 +53,12 @@ public final class CifarSource implements ImageSource {
         throw new BadInputException(file + ": missing CIFAR batch file");
       }
       long size = Files.size(file);
-      int expected = (hundred ? (split == Split.TRAIN ? 50000 : 10000) : 10000) * recordSize();
-      if (size != expected) {
-        throw new BadInputException(file + ": has " + size + " bytes, a complete CIFAR-" + (hundred ? 100 : 10)
-            + " batch has " + expected + " (truncated or not a CIFAR binary batch?)");
+      long complete = (long) (hundred ? (split == Split.TRAIN ? 50000 : 10000) : 10000) * recordSize();
+      // A subset of a batch (whole records) is read as it is: users cut batches to try things out.
+      if (size == 0 || size % recordSize() != 0 || size > complete) {
+        throw new BadInputException(file + ": has " + size + " bytes, not a whole number of " + recordSize()
+            + "-byte CIFAR-" + (hundred ? 100 : 10) + " records up to a complete batch of " + complete
+            + " (truncated or not a CIFAR binary batch?)");
       }
       byte[] data = Files.readAllBytes(file);
       int records = data.length / recordSize();

@@ -62,11 +62,23 @@ class CifarSourceTest {
   @Test
   void aTruncatedBatchIsNamed() throws Exception {
     for (int i = 1; i <= 5; i++) {
-      Files.write(dir.resolve("data_batch_" + i + ".bin"), batch(i == 3 ? 9999 : 10000, 1));
+      byte[] data = batch(10000, 1);
+      Files.write(dir.resolve("data_batch_" + i + ".bin"), i == 3 ? java.util.Arrays.copyOf(data, 30726000) : data);
     }
     BadInputException e = assertThrows(BadInputException.class,
         () -> new CifarSource(dir, false).entries(ImageSource.Split.TRAIN));
-    assertTrue(e.getMessage().startsWith(dir.resolve("data_batch_3.bin") + ": has 30726927 bytes"), e.getMessage());
+    assertEquals(dir.resolve("data_batch_3.bin") + ": has 30726000 bytes, not a whole number of 3073-byte CIFAR-10 "
+        + "records up to a complete batch of 30730000 (truncated or not a CIFAR binary batch?)", e.getMessage());
+  }
+
+  @Test
+  void aBatchOfFewerWholeRecordsIsReadAsItIs() throws Exception {
+    for (int i = 1; i <= 5; i++) {
+      Files.write(dir.resolve("data_batch_" + i + ".bin"), batch(i == 3 ? 120 : 10000, 1));
+    }
+    List<ImageSource.Entry> train = new CifarSource(dir, false).entries(ImageSource.Split.TRAIN);
+    assertEquals(40120, train.size());
+    assertEquals(7, train.get(20000 + 117).label(), "record 117 of the short third batch");
   }
 
   @Test

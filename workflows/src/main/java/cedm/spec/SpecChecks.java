@@ -62,10 +62,20 @@ final class SpecChecks {
     }
     JsonNode neighbours = doc.at("/clustering/temi/neighbours");
     JsonNode knn = doc.at("/features/knn");
-    if (neighbours.isInt() && knn.isInt() && neighbours.asInt() > knn.asInt()) {
+    if (temiUsed() && neighbours.isInt() && knn.isInt() && neighbours.asInt() > knn.asInt()) {
       add("/clustering/temi/neighbours", "is " + neighbours + ", more than the " + knn + " neighbours mined",
           "integer >= 1 and <= features.knn");
     }
+  }
+
+  /** TEMI runs when the C_max search uses it or a grid method is TEMI; otherwise its section is unused. */
+  private boolean temiUsed() {
+    boolean search = doc.at("/search/enabled").asBoolean(true) && doc.at("/clustering/method").asText("temi").equals("temi");
+    boolean grid = false;
+    for (JsonNode m : doc.at("/grid/methods")) {
+      grid |= m.asText().equals("temi");
+    }
+    return search || grid;
   }
 
   private void search() {

@@ -73,6 +73,27 @@ class SpecLoaderTest {
   }
 
   @Test
+  void temiNeighboursAreCheckedOnlyWhenTemiRuns() throws Exception {
+    String spec = """
+        name: kmeans-only
+        dataset:
+          kind: shapes
+        features:
+          extractor: builtin
+          knn: 10
+        search: {enabled: false}
+        grid: {points: [4], methods: [kmeans]}
+        evaluation:
+          feature_network: builtin
+        """;
+    assertEquals(10, SpecLoader.parse("k.yaml", spec, Path.of(".")).spec().features().knn(),
+        "k-means alone: TEMI's 50 neighbours are not mined and not checked");
+    SpecException e = assertThrows(SpecException.class,
+        () -> SpecLoader.parse("t.yaml", spec.replace("methods: [kmeans]", "methods: [kmeans, temi]"), Path.of(".")));
+    assertTrue(String.join("\n", e.lines()).contains("clustering.temi.neighbours"), String.join("\n", e.lines()));
+  }
+
+  @Test
   void scientificNotationIsANumber() throws Exception {
     ExperimentSpec spec = SpecLoader.parse("s.yaml", MINIMAL + "training:\n  lr: 2e-4\n", Path.of(".")).spec();
     assertEquals(2e-4, spec.training().lr());
