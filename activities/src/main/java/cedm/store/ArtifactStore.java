@@ -162,6 +162,7 @@ public final class ArtifactStore {
   }
 
   private Artifact produce(StageKey key, Producer producer) throws Exception {
+    removeAbandonedStaging(key);
     Path staging = Files.createDirectories(
         root.resolve("staging").resolve(key.name() + "-" + UUID.randomUUID()));
     try {
@@ -188,6 +189,20 @@ public final class ArtifactStore {
       return artifact;
     } finally {
       deleteTree(staging);
+    }
+  }
+
+  /**
+   * Staging directories of {@code key} that a killed process left behind. Only the holder of the
+   * key's lock writes its staging, and the caller holds it, so none of them is in use.
+   */
+  private void removeAbandonedStaging(StageKey key) throws IOException {
+    String prefix = key.name() + "-";
+    try (var entries = Files.list(root.resolve("staging"))) {
+      for (Path dir : entries.filter(p -> p.getFileName().toString().startsWith(prefix)).toList()) {
+        log.info("removing {}, left by a process that stopped while writing it", dir);
+        deleteTree(dir);
+      }
     }
   }
 

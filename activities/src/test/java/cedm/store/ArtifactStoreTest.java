@@ -102,6 +102,18 @@ class ArtifactStoreTest {
   }
 
   @Test
+  void stagingLeftByAKilledProcessIsRemovedWhenTheKeyIsProducedAgain() throws Exception {
+    ArtifactStore store = new ArtifactStore(root);
+    Path abandoned = root.resolve("staging").resolve(key("a").name() + "-0f3e2c1a-dead-4bad-8000-000000000000");
+    Files.createDirectories(abandoned);
+    Files.writeString(abandoned.resolve("partial.txt"), "half");
+    Path otherKey = Files.createDirectories(root.resolve("staging").resolve(key("b").name() + "-1"));
+    store.obtain(key("a"), writing("x", new AtomicInteger()));
+    assertFalse(Files.exists(abandoned));
+    assertTrue(Files.exists(otherKey), "another key's staging may be in use by its producer");
+  }
+
+  @Test
   void aFailingProducerLeavesNothingBehind() throws Exception {
     ArtifactStore store = new ArtifactStore(root);
     IOException failure = assertThrows(IOException.class, () -> store.obtain(key("a"), dir -> {

@@ -66,6 +66,12 @@ final class RunCommand extends Output implements Callable<Integer> {
         SweepResult result = c.sweeps.result(submission.sweepId());
         printResult(out, result, c);
         report(out, c, loaded, result);
+        long failed = result.trials().stream().filter(t -> t.state() == TrialState.FAILED).count();
+        if (failed > 0 && failed == result.trials().size()) {
+          out.println("cedm: every grid point failed (" + failed + "; causes above); finished stages are kept: "
+              + "fix the cause and run again");
+          return 1;
+        }
         return 0;
       } catch (WorkflowFailedException e) {
         out.println("cedm: sweep " + submission.sweepId() + " failed: " + rootMessage(e));

@@ -242,6 +242,7 @@ class FaultSuiteTest {
     Cli eval = Cli.run("run", evalSpec.toString(), "--store", store.toString(), "--metrics", "none");
     faults++;
     assertTrue(eval.out().contains(inception + ": not a loadable TorchScript model"), eval.out() + eval.err());
+    assertEquals(1, eval.exitCode(), "every grid point failed:\n" + eval.out());
     assertFalse((eval.out() + eval.err()).contains("\tat "), eval.out() + eval.err());
     List<String> trained = FaultStores.artifactIds(store, "training");
     assertEquals(1, trained.size(), "the model trained before its evaluation failed");
