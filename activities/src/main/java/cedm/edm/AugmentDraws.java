@@ -2,12 +2,12 @@ package cedm.edm;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
 /**
  * The random numbers AugmentPipe consumes, in the reference's order and shapes. Training draws
- * from torch's generator (seeded per step); tests replay the draws the reference made.
+ * each image's from a stream of its own ({@link ImageDraws#augment}); tests replay the draws the
+ * reference made.
  */
 public interface AugmentDraws {
   /** Uniform [0, 1). */
@@ -18,24 +18,4 @@ public interface AugmentDraws {
 
   /** Integers in [0, high), as float32. */
   NDArray randint(NDManager manager, long high, Shape shape);
-
-  /** Draws from torch's global generator on the manager's device. */
-  static AugmentDraws torch() {
-    return new AugmentDraws() {
-      @Override
-      public NDArray rand(NDManager manager, Shape shape) {
-        return manager.randomUniform(0, 1, shape);
-      }
-
-      @Override
-      public NDArray randn(NDManager manager, Shape shape) {
-        return manager.randomNormal(shape);
-      }
-
-      @Override
-      public NDArray randint(NDManager manager, long high, Shape shape) {
-        return manager.randomInteger(0, high, shape, DataType.INT64).toType(DataType.FLOAT32, false);
-      }
-    };
-  }
 }

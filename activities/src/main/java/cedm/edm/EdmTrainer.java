@@ -12,7 +12,6 @@ import cedm.io.Safetensors;
 import cedm.optim.AdamW;
 import cedm.random.Seeds;
 import cedm.random.Shuffle;
-import cedm.random.TorchGenerator;
 import cedm.spec.TrainingSpec;
 import cedm.store.Checkpoints;
 import com.fasterxml.jackson.databind.JsonNode;

@@ -18,7 +18,6 @@ import java.util.function.Function;
 public final class SongUNet {
   static final String PREFIX = "model.";
   static final double SKIP_SCALE = Math.sqrt(0.5);
-  static final double EPS = 1e-6;
   private static final double MAX_POSITIONS = 10000;
 
   /** One entry of the reference's enc/dec ModuleDicts, in order. */

@@ -48,10 +48,10 @@ class DevicePoolTest {
         throw new IllegalStateException(e);
       }
     });
-    Thread.sleep(200);
+    // Its first heartbeat shows it is queued (and that a waiting lease heartbeats).
+    assertTrue(heartbeats.await(10, TimeUnit.SECONDS), "a waiting lease heartbeats");
     CompletableFuture<DevicePool.Lease> later = CompletableFuture.supplyAsync(() -> lease(pool.slot(1)));
     assertFalse(waitsLessThan(later, 300), "device 1 is free, but the wide training asked first");
-    assertTrue(heartbeats.await(10, TimeUnit.SECONDS), "a waiting lease heartbeats");
     first.close();
     DevicePool.Lease both = wide.get(5, TimeUnit.SECONDS);
     assertEquals(2, both.devices().size());
