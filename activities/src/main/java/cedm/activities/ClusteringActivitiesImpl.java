@@ -13,6 +13,7 @@ import cedm.cluster.KMeans;
 import cedm.data.DatasetImporter;
 import cedm.features.FeatureExtraction;
 import cedm.io.BadInputException;
+import cedm.io.NonFiniteException;
 import cedm.io.Npy;
 import cedm.spec.ClusteringMethod;
 import cedm.store.Artifact;
@@ -85,6 +86,8 @@ public final class ClusteringActivitiesImpl implements ClusteringActivities {
       throw new BadInputException("cannot make " + request.clusters() + " clusters of " + n + " images");
     }
     float[] x = Npy.readFloats(featuresFile);
+    NonFiniteException.requireFinite(x, d, "features " + featuresFile,
+        "clusters of NaN features are undefined (the feature network returned non-finite values)");
     String label = request.method().id() + " C=" + request.clusters();
     ObjectNode meta = JSON.createObjectNode();
     long[] assignments;

@@ -7,6 +7,7 @@ import cedm.activity.KnnRequest;
 import cedm.activity.StageProgress;
 import cedm.features.FeatureExtraction;
 import cedm.io.Npy;
+import cedm.io.NonFiniteException;
 import cedm.knn.KnnMiner;
 import cedm.store.Artifact;
 import cedm.store.ArtifactStore;
@@ -50,6 +51,8 @@ public final class KnnActivitiesImpl implements KnnActivities {
     int n = (int) header.shape()[0];
     int d = (int) header.shape()[1];
     float[] features = Npy.readFloats(featuresFile);
+    NonFiniteException.requireFinite(features, d, "features " + featuresFile,
+        "cosine similarities of NaN cannot rank neighbours (the feature network returned non-finite values)");
     KnnMiner.Neighbours result;
     try (NDManager manager = NDManager.newBaseManager()) {
       result = KnnMiner.mine(manager, features, n, d, m, BLOCK_ROWS,

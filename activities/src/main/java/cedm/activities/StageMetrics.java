@@ -27,6 +27,8 @@ final class StageMetrics {
   static final String COMPUTED = "computed";
   static final String REUSED = "reused";
   static final String INVALID_INPUT = "invalid_input";
+  /** NaN/Inf values or an array too large: failed for good, without retries. */
+  static final String UNRECOVERABLE = "unrecoverable";
   static final String FAILED = "failed";
   static final String CANCELLED = "cancelled";
 

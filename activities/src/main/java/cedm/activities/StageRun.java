@@ -6,21 +6,27 @@ import cedm.activity.RunLabels;
 import cedm.activity.StageOutput;
 import cedm.activity.StageProgress;
 import cedm.io.BadInputException;
+import cedm.io.NonFiniteException;
 import io.temporal.activity.Activity;
+import io.temporal.activity.ActivityInfo;
 import io.temporal.client.ActivityCanceledException;
 import io.temporal.failure.ApplicationFailure;
+import java.nio.file.FileSystemException;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs a stage's body inside an activity: bad input becomes a non-retryable failure whose message
- * names the file; anything else is retried by Temporal. Every run and heartbeat is reported to
+ * Runs a stage's body inside an activity: bad input, NaN/Inf values and arrays too large become
+ * non-retryable failures whose one-line message names the file or stage; anything else fails this
+ * attempt with one line and is retried by Temporal up to the spec's runtime.max_attempts. Every run and heartbeat is reported to
  * {@link StageMetrics}. Outside an activity (tests, benchmarks) heartbeats only update metrics.
  */
 final class StageRun {
   private static final Logger log = LoggerFactory.getLogger(StageRun.class);
+  /** The JVM's message when an array's requested length exceeds what it can allocate at all. */
+  private static final String ARRAY_LIMIT = "Requested array size exceeds VM limit";
   /** The run on this thread; heartbeats come from the activity's thread, as Temporal's own context does. */
   private static final ThreadLocal<StageMetrics> CURRENT = new ThreadLocal<>();
   private final String stage;
@@ -82,20 +88,68 @@ final class StageRun {
       outcome = StageMetrics.INVALID_INPUT;
       log.error("stage {}: {}", stage, e.getMessage());
       throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), Failures.INVALID_INPUT);
+    } catch (NonFiniteException e) {
+      outcome = StageMetrics.UNRECOVERABLE;
+      log.error("stage {}: {}", stage, e.getMessage());
+      throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), Failures.NON_FINITE);
+    } catch (NegativeArraySizeException | OutOfMemoryError e) {
+      if (e instanceof OutOfMemoryError && !ARRAY_LIMIT.equals(e.getMessage())) {
+        throw e;
+      }
+      outcome = StageMetrics.UNRECOVERABLE;
+      String message = "an array larger than Java can hold (" + e + "); the stage's input is too large";
+      log.error("stage {}: {}", stage, message, e);
+      throw ApplicationFailure.newNonRetryableFailure(message, Failures.TOO_LARGE);
     } catch (ActivityCanceledException e) {
       outcome = StageMetrics.CANCELLED;
       log.info("stage {} cancelled; what it persisted (checkpoints, finished chunks) is kept", stage);
       throw e;
-    } catch (RuntimeException e) {
-      log.warn("stage {} failed, Temporal will retry it: {}", stage, e.toString());
-      throw e;
     } catch (Exception e) {
-      log.warn("stage {} failed, Temporal will retry it: {}", stage, e.toString());
-      throw Activity.wrap(e);
+      throw retryable(e);
     } finally {
       metrics.end(outcome);
       CURRENT.set(outer);
     }
+  }
+
+  /**
+   * A failure that may heal: one line for the user (the stack trace goes to this worker's log),
+   * and on the last attempt the word that it was the last.
+   */
+  private ApplicationFailure retryable(Exception e) {
+    String cause = oneLine(e);
+    String message = cause;
+    if (inActivity()) {
+      ActivityInfo info = Activity.getExecutionContext().getInfo();
+      int max = info.getRetryOptions() == null ? 0 : info.getRetryOptions().getMaximumAttempts();
+      if (max > 0 && info.getAttempt() >= max) {
+        message = cause + " (attempt " + info.getAttempt() + " of " + max + ", the last)";
+      }
+      log.warn("stage {} failed in attempt {} of {}: {}", stage, info.getAttempt(), max > 0 ? max : "unlimited", cause, e);
+    } else {
+      log.warn("stage {} failed: {}", stage, cause, e);
+    }
+    return ApplicationFailure.newFailure(message, e.getClass().getName());
+  }
+
+  /**
+   * The first message in the cause chain that says more than its cause's class and message (what a
+   * wrapper without its own message carries), with the file a file-system error names.
+   */
+  static String oneLine(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t
+        && (t.getMessage() == null || t.getMessage().equals(t.getCause().toString()))) {
+      t = t.getCause();
+    }
+    String message = t.getMessage();
+    if (t instanceof FileSystemException fs && message != null && fs.getFile() != null
+        && !message.contains(fs.getFile())) {
+      message = fs.getFile() + ": " + message;
+    }
+    String line = message == null || message.isBlank() ? t.getClass().getSimpleName() : message.strip();
+    int newline = line.indexOf('\n');
+    return newline < 0 ? line : line.substring(0, newline);
   }
 
   static void heartbeat(StageProgress progress) {

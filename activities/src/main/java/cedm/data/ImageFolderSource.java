@@ -3,16 +3,18 @@ package cedm.data;
 import cedm.io.BadInputException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 
 /**
  * Image files in a directory or zip, sorted by name as EDM's dataset tool does. With labels, it
@@ -98,16 +100,33 @@ public final class ImageFolderSource implements ImageSource {
 
         @Override
         public RgbImage decode() throws IOException {
-          BufferedImage image;
-          try (InputStream in = tree.open(name)) {
-            image = ImageIO.read(in);
+          try (InputStream in = tree.open(name); ImageInputStream image = ImageIO.createImageInputStream(in)) {
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(image);
+            if (!readers.hasNext()) {
+              throw new BadInputException(origin() + ": not a readable image (no decoder recognises its content)");
+            }
+            return decode(readers.next(), image);
+          } catch (BadInputException e) {
+            throw e;
           } catch (IOException | RuntimeException e) {
             throw new BadInputException(origin() + ": not a readable image (" + e.getMessage() + ")", e);
           }
-          if (image == null) {
-            throw new BadInputException(origin() + ": not a readable image (no decoder recognises its content)");
+        }
+
+        /** Reads the size from the header first, so an image too large to hold is named, not decoded. */
+        private RgbImage decode(ImageReader reader, ImageInputStream image) throws IOException {
+          try {
+            reader.setInput(image, true, true);
+            int width = reader.getWidth(0);
+            int height = reader.getHeight(0);
+            if ((long) width * height > RgbImage.MAX_PIXELS) {
+              throw new BadInputException(origin() + ": is " + width + " x " + height + " pixels; cedm reads images of at most "
+                  + RgbImage.MAX_PIXELS + " pixels (3 bytes each must fit one Java array): downscale it first");
+            }
+            return RgbImage.of(reader.read(0));
+          } finally {
+            reader.dispose();
           }
-          return RgbImage.of(image);
         }
       });
     }

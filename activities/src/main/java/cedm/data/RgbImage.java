@@ -8,6 +8,8 @@ import java.awt.image.Raster;
 
 /** An 8-bit RGB image in height x width x channel order, the layout of EDM's datasets. */
 public record RgbImage(int width, int height, byte[] hwc) {
+  /** The most pixels one image can have: its 3 bytes per pixel must fit one Java array. */
+  public static final long MAX_PIXELS = (Integer.MAX_VALUE - 8) / 3;
 
   /**
    * Converts a decoded image as PIL's {@code convert('RGB')} would: grey is replicated, alpha is

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import cedm.io.BadInputException;
+import cedm.io.FileOutput;
 import cedm.io.Npy;
 import java.io.IOException;
 import java.io.InputStream;
@@ -91,7 +92,7 @@ public final class FeatureStatistics {
      * same statistics always give the same bytes.
      */
     public void write(Path file) throws IOException {
-      try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(file))) {
+      try (ZipOutputStream zip = new ZipOutputStream(FileOutput.open(file))) {
         entry(zip, "mu.npy", mu, mu.length);
         entry(zip, "sigma.npy", sigma, mu.length, mu.length);
       }

@@ -2,6 +2,7 @@ package cedm.features;
 
 import cedm.activity.StageProgress;
 import cedm.data.DatasetImporter;
+import cedm.io.NonFiniteException;
 import cedm.io.Npy;
 import cedm.io.NpyWriter;
 import cedm.spec.FeaturesSpec;
@@ -84,7 +85,7 @@ public final class FeatureExtraction {
       if (finished > 0 && finished == c) {
         log.info("features: {} split resumes at chunk {} of {} ({} finished chunks kept)", name, c, chunks, finished);
       }
-      float[] features = extractChunk(images, header, first, count, h, w, preprocess, before, total);
+      float[] features = extractChunk(name, images, header, first, count, h, w, preprocess, before, total);
       Path tmp = work.resolve(chunk.getFileName() + ".tmp");
       Npy.write(tmp, features, count, features.length / count);
       Files.move(tmp, chunk, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -92,7 +93,7 @@ public final class FeatureExtraction {
     return concatenate(name, chunks, n, target);
   }
 
-  private float[] extractChunk(Path images, Npy.Header header, int first, int count, int h, int w,
+  private float[] extractChunk(String split, Path images, Npy.Header header, int first, int count, int h, int w,
       Preprocess preprocess, long before, long total) throws Exception {
     float[] features = null;
     int imageBytes = h * w * 3;
@@ -102,6 +103,12 @@ public final class FeatureExtraction {
       float[] input = preprocess.apply(raw.array(), size);
       float[] batch = extractor.extract(input, size, preprocess.outHeight(), preprocess.outWidth());
       int dim = batch.length / size;
+      int bad = NonFiniteException.firstNonFiniteRow(batch, dim);
+      if (bad >= 0) {
+        throw new NonFiniteException("features: " + extractor.describe() + " returned NaN or infinite features for image "
+            + (first + b + bad) + " of the " + split + " split; the same image gives them again, check the network "
+            + "(features.extractor, features.model)");
+      }
       if (features == null) {
         features = new float[count * dim];
       }

@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Streams an array of known shape into a {@code .npy} file, row block by row block. */
@@ -25,7 +24,7 @@ public final class NpyWriter implements AutoCloseable {
       count = Math.multiplyExact(count, d);
     }
     this.expected = count;
-    this.out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 20);
+    this.out = new BufferedOutputStream(FileOutput.open(file), 1 << 20);
     out.write(Npy.header(dtype, shape));
   }
 

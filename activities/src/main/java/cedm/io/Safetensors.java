@@ -18,7 +18,7 @@ public final class Safetensors {
   /** Writes copies of {@code tensors} under their keys; the arrays themselves are not renamed. */
   public static void write(Path file, Map<String, NDArray> tensors) throws IOException {
     NDList list = new NDList();
-    try (OutputStream out = Files.newOutputStream(file)) {
+    try (OutputStream out = FileOutput.open(file)) {
       tensors.forEach((name, t) -> {
         NDArray copy = t.duplicate();
         copy.setName(name);

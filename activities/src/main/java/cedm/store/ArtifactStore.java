@@ -1,5 +1,6 @@
 package cedm.store;
 
+import cedm.io.FileOutput;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -58,15 +59,34 @@ public final class ArtifactStore {
   /** Artifacts verified by this process, by directory, with the file stamps they had then. */
   private final Map<Path, String> verified = new ConcurrentHashMap<>();
 
+  /**
+   * Opens (creating if needed) the store at {@code root} and proves it writable, so a store that
+   * cannot work fails here, with its cause, and not hours later in a stage.
+   *
+   * @throws UnusableStoreException if {@code root} is a file or cannot be created or written
+   */
   public ArtifactStore(Path root) {
     this.root = root.toAbsolutePath().normalize();
+    if (Files.exists(this.root) && !Files.isDirectory(this.root)) {
+      throw new UnusableStoreException(this.root + " is a file, not a directory", null);
+    }
     try {
       for (String dir : List.of("artifacts", "staging", "work", "locks", "sweeps", "trash")) {
         Files.createDirectories(this.root.resolve(dir));
       }
+      Files.delete(Files.createTempFile(this.root.resolve("staging"), "write-probe", ".tmp"));
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot create the artifact store at " + this.root, e);
+      throw new UnusableStoreException(this.root + " cannot be written (" + reason(e) + ")", e);
     }
+  }
+
+  /** The JVM's file-system exceptions carry the reason apart from the file. */
+  private static String reason(IOException e) {
+    if (e instanceof java.nio.file.FileSystemException fs) {
+      String why = fs.getReason() != null ? fs.getReason() : e.getClass().getSimpleName();
+      return fs.getFile() == null ? why : fs.getFile() + ": " + why;
+    }
+    return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
   }
 
   /** {@code $CEDM_STORE}, else {@code ~/.cedm/store}. */
@@ -174,7 +194,7 @@ public final class ArtifactStore {
       }
       Manifest manifest = new Manifest(key.stage(), key.version(), key.id(), Instant.now().toString(), files, meta);
       Path tmp = staging.resolve(Manifest.FILE + ".tmp");
-      JSON.writeValue(tmp.toFile(), manifest);
+      JSON.writeValue(FileOutput.open(tmp), manifest);
       fsync(tmp);
       Files.move(tmp, staging.resolve(Manifest.FILE), StandardCopyOption.ATOMIC_MOVE);
       fsync(staging);

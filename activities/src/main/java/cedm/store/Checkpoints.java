@@ -1,5 +1,6 @@
 package cedm.store;
 
+import cedm.io.FileOutput;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -65,7 +66,7 @@ public final class Checkpoints {
         files.addObject().put("name", f.getFileName().toString()).put("size", Files.size(f))
             .put("sha256", ArtifactStore.sha256(f));
       }
-      JSON.writeValue(tmp.resolve(MANIFEST).toFile(), manifest);
+      JSON.writeValue(FileOutput.open(tmp.resolve(MANIFEST)), manifest);
       ArtifactStore.fsync(tmp.resolve(MANIFEST));
       ArtifactStore.deleteTree(target);
       Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);

@@ -9,6 +9,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import cedm.io.BadInputException;
 import cedm.io.Npy;
+import cedm.io.NonFiniteException;
 import cedm.optim.AdamW;
 import cedm.optim.Autograd;
 import cedm.random.Seeds;
@@ -104,7 +105,8 @@ public final class TemiTrainer {
             mean += headLosses[h] / sums.length;
           }
           if (!Double.isFinite(mean)) {
-            throw new IllegalStateException("TEMI loss is " + mean + " at epoch " + epoch + ", step " + it);
+            throw new NonFiniteException("clustering: TEMI loss of C=" + clusters + " is " + mean + " at epoch " + epoch
+                + ", step " + it + "; training from the same inputs diverges again (check clustering.temi)");
           }
           progress.accept(new Progress(epoch, spec.epochs(), step, mean));
         }

@@ -18,6 +18,7 @@ import cedm.activity.TrainingRequest.Conditioning;
 import cedm.spec.ExperimentSpec;
 import cedm.spec.SpecLoader;
 import cedm.store.ArtifactStore;
+import io.temporal.failure.ApplicationFailure;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -64,7 +65,8 @@ class EvaluationActivitiesTest {
 
     Chain killed = trained("killed");
     EvaluationActivitiesImpl evaluation = new EvaluationActivitiesImpl(killed.store(), DevicePool.cpu(1).slot(0));
-    assertThrows(EvaluationActivitiesImpl.Interrupted.class, () -> evaluation.evaluate(killed.request(), 4));
+    assertEquals(EvaluationActivitiesImpl.Interrupted.class.getName(),
+        assertThrows(ApplicationFailure.class, () -> evaluation.evaluate(killed.request(), 4)).getType());
     // Stamped with the epoch, so a rewrite shows whatever the file system's timestamp resolution.
     java.nio.file.attribute.FileTime stamp = java.nio.file.attribute.FileTime.fromMillis(0);
     java.util.List<Path> kept;
@@ -75,7 +77,8 @@ class EvaluationActivitiesTest {
       Files.setLastModifiedTime(f, stamp);
     }
     assertEquals(8, kept.size(), "the 4 finished shards are kept, for each network");
-    assertThrows(EvaluationActivitiesImpl.Interrupted.class, () -> evaluation.evaluate(killed.request(), 1));
+    assertEquals(EvaluationActivitiesImpl.Interrupted.class.getName(),
+        assertThrows(ApplicationFailure.class, () -> evaluation.evaluate(killed.request(), 1)).getType());
     for (Path f : kept) {
       assertEquals(stamp, Files.getLastModifiedTime(f), "not generated again: " + f);
     }

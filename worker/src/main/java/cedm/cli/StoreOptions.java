@@ -1,6 +1,7 @@
 package cedm.cli;
 
 import cedm.store.ArtifactStore;
+import cedm.store.UnusableStoreException;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -10,7 +11,15 @@ final class StoreOptions {
       description = "Artifact store (default: $CEDM_STORE, else ~/.cedm/store). Share it between hosts for several workers.")
   Path store;
 
+  /** The store, or a user error (exit 2) naming where the path came from and why it cannot be used. */
   ArtifactStore open() {
-    return new ArtifactStore(store != null ? store : ArtifactStore.defaultRoot());
+    try {
+      return new ArtifactStore(store != null ? store : ArtifactStore.defaultRoot());
+    } catch (UnusableStoreException e) {
+      String origin = store != null ? "--store"
+          : System.getenv("CEDM_STORE") != null && !System.getenv("CEDM_STORE").isBlank() ? "$CEDM_STORE"
+          : "the default store";
+      throw new UserError(origin + ": " + e.getMessage() + " (allowed: a writable directory, created if missing)", 2);
+    }
   }
 }

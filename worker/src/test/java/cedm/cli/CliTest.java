@@ -3,9 +3,11 @@ package cedm.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,6 +27,52 @@ class CliTest {
       assertFalse(cli.err().contains("Exception"), cli.err());
       assertFalse(cli.err().contains("\tat "), cli.err());
     }
+  }
+
+  @Test
+  void aStoreThatIsAFileIsAUserErrorExitTwo() throws Exception {
+    Path file = Files.writeString(tmp.resolve("not-a-dir"), "x");
+    for (String[] args : new String[][] {{"run", "../specs/demo.yaml"}, {"status", "nope", "--target", "127.0.0.1:1"},
+        {"report", "nope"}}) {
+      Cli cli = Cli.run(concat(args, "--store", file.toString()));
+      assertEquals(2, cli.exitCode(), args[0] + ": " + cli.err());
+      assertEquals("cedm: --store: " + file + " is a file, not a directory (allowed: a writable directory, created if missing)",
+          cli.err().strip(), args[0]);
+    }
+  }
+
+  /** As root (CI) the store is made read-only by a read-only bind mount; as another user by its mode. */
+  @Test
+  void aReadOnlyStoreIsAUserErrorExitTwo() throws Exception {
+    Path store = Files.createDirectories(tmp.resolve("ro"));
+    boolean root = "root".equals(System.getProperty("user.name"));
+    if (root) {
+      assumeTrue(new ProcessBuilder("mount", "--bind", store.toString(), store.toString()).start().waitFor() == 0,
+          "bind mounts are not allowed here");
+      assumeTrue(new ProcessBuilder("mount", "-o", "remount,ro,bind", store.toString()).start().waitFor() == 0,
+          "read-only remounts are not allowed here");
+    } else {
+      Files.setPosixFilePermissions(store, PosixFilePermissions.fromString("r-xr-xr-x"));
+    }
+    try {
+      Cli cli = Cli.run("run", "../specs/demo.yaml", "--store", store.toString());
+      assertEquals(2, cli.exitCode(), cli.err());
+      assertTrue(cli.err().startsWith("cedm: --store: " + store + " cannot be written (" + store.resolve("artifacts")),
+          cli.err());
+      assertFalse(cli.err().contains("\tat "), cli.err());
+    } finally {
+      if (root) {
+        new ProcessBuilder("umount", store.toString()).start().waitFor();
+      } else {
+        Files.setPosixFilePermissions(store, PosixFilePermissions.fromString("rwxr-xr-x"));
+      }
+    }
+  }
+
+  private static String[] concat(String[] args, String... more) {
+    String[] all = java.util.Arrays.copyOf(args, args.length + more.length);
+    System.arraycopy(more, 0, all, args.length, more.length);
+    return all;
   }
 
   @Test

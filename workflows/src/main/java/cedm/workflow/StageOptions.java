@@ -8,11 +8,14 @@ import java.time.Duration;
 
 /**
  * Activity options of the stages. Long stages heartbeat; a silent worker is replaced after the
- * heartbeat timeout and the stage continues from its persisted progress on another worker.
+ * heartbeat timeout and the stage continues from its persisted progress on another worker. What
+ * may heal (I/O, a lost worker) is retried with backoff up to runtime.max_attempts times; what
+ * cannot ({@link Failures#FINAL}) fails at once.
  */
 public final class StageOptions {
   /** Training a model takes days; the heartbeat, not this, catches a dead worker. */
   private static final Duration START_TO_CLOSE = Duration.ofDays(14);
+  private static final int DEFAULT_ATTEMPTS = 10;
 
   private StageOptions() {}
 
@@ -46,9 +49,14 @@ public final class StageOptions {
             .setInitialInterval(Duration.ofSeconds(2))
             .setBackoffCoefficient(2)
             .setMaximumInterval(Duration.ofMinutes(5))
-            .setMaximumAttempts(10)
-            .setDoNotRetry(Failures.INVALID_INPUT)
+            .setMaximumAttempts(attempts(runtime))
+            .setDoNotRetry(Failures.FINAL.toArray(String[]::new))
             .build())
         .build();
+  }
+
+  /** Histories recorded before runtime.max_attempts existed carry 0, which Temporal would read as unlimited. */
+  private static int attempts(RuntimeSpec runtime) {
+    return runtime.maxAttempts() > 0 ? runtime.maxAttempts() : DEFAULT_ATTEMPTS;
   }
 }
