@@ -18,8 +18,13 @@ final class Connected implements AutoCloseable {
   Connected(ConnectionOptions options, ArtifactStore store) throws IOException {
     try {
       this.stubs = options.connect();
+    } catch (IOException e) {
+      throw new UserError(e.getMessage(), 2);
+    }
+    try {
       this.stubs.healthCheck();
     } catch (RuntimeException e) {
+      stubs.shutdownNow();
       throw new UserError("cannot reach Temporal at " + options.target()
           + " (start one with `cedm server`, or pass --target): " + e.getMessage(), 3);
     }

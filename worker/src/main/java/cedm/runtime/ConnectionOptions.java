@@ -6,10 +6,13 @@ import io.temporal.client.WorkflowClientOptions;
 import io.temporal.serviceclient.SimpleSslContextBuilder;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import java.io.ByteArrayInputStream;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManagerFactory;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
@@ -38,7 +41,12 @@ public record ConnectionOptions(
       if (serverCa != null) {
         ssl.setTrustManager(trustManager(serverCa).getTrustManagers()[0]);
       }
-      options.setSslContext(ssl.build());
+      try {
+        options.setSslContext(ssl.build());
+      } catch (SSLException | IllegalArgumentException e) {
+        throw new IOException("--tls-cert " + clientCert + " / --tls-key " + clientKey
+            + ": not a PEM certificate chain and PKCS#8 private key (" + e.getMessage() + ")", e);
+      }
       if (serverName != null) {
         options.setChannelInitializer(channel -> channel.overrideAuthority(serverName));
       }
@@ -58,8 +66,16 @@ public record ConnectionOptions(
     if (key == null) {
       throw new IOException("--tls-cert needs --tls-key (TEMPORAL_TLS_CLIENT_KEY_PATH)");
     }
-    try (InputStream c = new FileInputStream(cert.toFile()); InputStream k = new FileInputStream(key.toFile())) {
-      return SimpleSslContextBuilder.forPKCS8(c, k);
+    // The builder reads its streams in build(), after this method returns: hand it the bytes, not open files.
+    return SimpleSslContextBuilder.forPKCS8(new ByteArrayInputStream(read(cert, "--tls-cert")),
+        new ByteArrayInputStream(read(key, "--tls-key")));
+  }
+
+  private static byte[] read(Path file, String option) throws IOException {
+    try {
+      return Files.readAllBytes(file);
+    } catch (IOException e) {
+      throw new IOException(option + " " + file + ": cannot be read (" + e.getClass().getSimpleName() + ")", e);
     }
   }
 
