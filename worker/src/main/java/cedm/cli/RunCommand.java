@@ -121,7 +121,8 @@ final class RunCommand extends Output implements Callable<Integer> {
       }
       for (SweepClient.RunningStage r : active) {
         if (r.lastFailure() != null && failures.add(r.stage() + "#" + r.attempt())) {
-          news.add("  " + r.stage() + ": attempt " + (r.attempt() - 1) + " failed (" + r.lastFailure() + "); retrying");
+          news.add("  " + r.stage() + ": attempt " + (r.attempt() - 1) + (r.maxAttempts() > 0 ? " of " + r.maxAttempts() : "")
+              + " failed (" + r.lastFailure() + "); retrying");
         }
       }
       if (!news.isEmpty()) {
@@ -166,7 +167,7 @@ final class RunCommand extends Output implements Callable<Integer> {
       StatusView.evidence(result.cmax().evidence(), result.cmax().cMax()).forEach(out::println);
     }
     if (!result.trials().isEmpty()) {
-      StatusView.trials(result.trials(), List.of()).forEach(out::println);
+      StatusView.trials(result.sweepId(), result.trials(), List.of()).forEach(out::println);
       StatusView.scores(result.trials()).forEach(out::println);
     }
     out.println("artifacts:");

@@ -8,6 +8,7 @@ import cedm.workflow.Probe;
 import cedm.workflow.StageState;
 import cedm.workflow.TrialResult;
 import cedm.workflow.TrialState;
+import cedm.workflow.TrialWorkflow;
 import cedm.workflow.SweepStatus;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,11 +31,11 @@ final class StatusView {
       lines.addAll(evidence(evidence, status.cMax()));
     }
     if (!status.trials().isEmpty()) {
-      lines.addAll(trials(status.trials(), running));
+      lines.addAll(trials(status.sweepId(), status.trials(), running));
     }
     for (RunningStage r : running) {
       boolean sweepStage = status.stages().stream().anyMatch(st -> st.stage().equals(r.stage()));
-      boolean trialStage = status.trials().stream().anyMatch(t -> belongsTo(r, t.point().id()));
+      boolean trialStage = status.trials().stream().anyMatch(t -> belongsTo(r, status.sweepId(), t));
       if (r.progress() != null && !sweepStage && !trialStage) {
         lines.add("  probing " + r.stage() + " " + bar(r.progress()));
       }
@@ -55,16 +56,25 @@ final class StatusView {
   }
 
   /** One line per grid point. */
-  static List<String> trials(List<TrialResult> trials, List<RunningStage> running) {
+  static List<String> trials(String sweepId, List<TrialResult> trials, List<RunningStage> running) {
     List<String> lines = new ArrayList<>();
     lines.add("grid");
     for (TrialResult t : trials) {
-      String label = t.point().id();
-      StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "  %-16s %-8s", label, t.state().name().toLowerCase(Locale.ROOT)));
+      StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "  %-16s %-8s", t.point().id(),
+          t.state().name().toLowerCase(Locale.ROOT)));
       if (t.state() == TrialState.RUNNING) {
-        running.stream().filter(r -> belongsTo(r, label) && r.progress() != null).findFirst()
-            .ifPresent(r -> s.append(' ').append(r.activityType()).append(' ').append(bar(r.progress()))
-                .append(r.started() ? " on " + r.worker() : ""));
+        running.stream().filter(r -> belongsTo(r, sweepId, t)).findFirst().ifPresent(r -> {
+          s.append(' ').append(r.activityType());
+          if (r.progress() != null) {
+            s.append(' ').append(bar(r.progress()));
+          }
+          if (r.started()) {
+            s.append(" on ").append(r.worker());
+          }
+          if (r.lastFailure() != null) {
+            s.append(" (").append(attempt(r)).append(", last failure: ").append(r.lastFailure()).append(')');
+          }
+        });
       } else if (!t.note().isEmpty()) {
         s.append(' ').append(t.note());
       }
@@ -82,7 +92,7 @@ final class StatusView {
           s.append(' ').append(bar(r.progress()));
         }
         if (r.lastFailure() != null) {
-          s.append(" (attempt ").append(r.attempt()).append(", last failure: ").append(r.lastFailure()).append(')');
+          s.append(" (").append(attempt(r)).append(", last failure: ").append(r.lastFailure()).append(')');
         }
       });
     } else if (stage.state() != StageState.PENDING) {
@@ -97,15 +107,14 @@ final class StatusView {
     return s.toString().stripTrailing();
   }
 
-  /** The trial's stages report as "temi C=100" (clustering), "EDM temi-C=100" and "evaluation temi-C=100". */
-  static boolean belongsTo(RunningStage r, String trialId) {
-    return r.stage().equals(progressName(trialId)) || r.stage().equals("EDM " + trialId)
-        || r.stage().equals("evaluation " + trialId);
+  /** "attempt 3 of 10", or "attempt 3" when attempts are unlimited. */
+  static String attempt(RunningStage r) {
+    return "attempt " + r.attempt() + (r.maxAttempts() > 0 ? " of " + r.maxAttempts() : "");
   }
 
-  /** A clustering reports its progress as "temi C=100"; its trial is "temi-C=100". */
-  static String progressName(String trialId) {
-    return trialId.replace("-C=", " C=");
+  /** A stage of a trial runs in the trial's own workflow. */
+  static boolean belongsTo(RunningStage r, String sweepId, TrialResult trial) {
+    return r.workflowId().equals(TrialWorkflow.workflowId(sweepId, trial.point()));
   }
 
   /** The paper's results table: FID (and FDD) mean +- std and minimum over the sample sets, per grid point. */

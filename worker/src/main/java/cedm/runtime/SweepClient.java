@@ -158,13 +158,15 @@ public final class SweepClient {
    * A stage whose activity is scheduled or running.
    *
    * @param attempt 1 on the first try; more means earlier attempts failed with {@code lastFailure}
+   * @param maxAttempts the attempts it has before it fails for good (0: unlimited)
    * @param progress the last heartbeat's progress, or null before the first one
    * @param activityType the stage's activity type (its stage name: features, knn, clustering, ...)
    * @param started a worker is running it (not only scheduled)
    * @param worker the identity (pid@host) of the worker that took it last, empty before any did
+   * @param workflowId the workflow that runs it: the sweep, its search or one of its trials
    */
-  public record RunningStage(String stage, int attempt, String lastFailure, StageProgress progress, String activityType,
-      boolean started, String worker) {}
+  public record RunningStage(String stage, int attempt, int maxAttempts, String lastFailure, StageProgress progress, String activityType,
+      boolean started, String worker, String workflowId) {}
 
   /**
    * The pending stage activities of the sweep and of its search and trials (child workflows),
@@ -190,8 +192,9 @@ public final class SweepClient {
       }
       String failure = activity.hasLastFailure() ? activity.getLastFailure().getMessage() : null;
       String stage = progress != null ? progress.stage() : activity.getActivityType().getName();
-      running.add(new RunningStage(stage, activity.getAttempt(), failure, progress, activity.getActivityType().getName(),
-          activity.getState() == PendingActivityState.PENDING_ACTIVITY_STATE_STARTED, activity.getLastWorkerIdentity()));
+      running.add(new RunningStage(stage, activity.getAttempt(), activity.getMaximumAttempts(), failure, progress, activity.getActivityType().getName(),
+          activity.getState() == PendingActivityState.PENDING_ACTIVITY_STATE_STARTED, activity.getLastWorkerIdentity(),
+          execution.getWorkflowExecutionInfo().getExecution().getWorkflowId()));
     }
   }
 

@@ -28,11 +28,21 @@ class StatusViewTest {
   void aRunningTrialShowsItsProgressAndTheWorkerRunningIt() {
     GridPoint point = new GridPoint(GridPoint.Kind.CLUSTERS, ClusteringMethod.TEMI, 4);
     List<TrialResult> trials = List.of(new TrialResult(point, TrialState.RUNNING, null, null, null, ""));
-    RunningStage training = new RunningStage("EDM temi-C=4", 1, null, new StageProgress("EDM temi-C=4", 1, 2, "kimg"),
-        "training", true, "4242@gpu-7");
-    RunningStage otherTrial = new RunningStage("EDM temi-C=8", 1, null, new StageProgress("EDM temi-C=8", 2, 2, "kimg"),
-        "training", true, "7@gpu-1");
+    RunningStage training = new RunningStage("EDM temi-C=4", 1, 10, null, new StageProgress("EDM temi-C=4", 1, 2, "kimg"),
+        "training", true, "4242@gpu-7", "s1/temi-C=4");
+    RunningStage otherSweep = new RunningStage("EDM temi-C=4", 1, 10, null, new StageProgress("EDM temi-C=4", 2, 2, "kimg"),
+        "training", true, "7@gpu-1", "s2/temi-C=4");
     assertEquals(List.of("grid", "  temi-C=4         running  training [############------------] 1/2 kimg on 4242@gpu-7"),
-        StatusView.trials(trials, List.of(otherTrial, training)));
+        StatusView.trials("s1", trials, List.of(otherSweep, training)));
+  }
+
+  @Test
+  void aRetryingStageShowsItsAttemptsAndLastFailureBeforeItsFirstHeartbeat() {
+    GridPoint point = new GridPoint(GridPoint.Kind.CLUSTERS, ClusteringMethod.KMEANS, 3);
+    List<TrialResult> trials = List.of(new TrialResult(point, TrialState.RUNNING, null, null, null, ""));
+    RunningStage retrying = new RunningStage("clustering", 3, 10, "/store/x.npy: No space left on device", null,
+        "clustering", false, "9@cpu-1", "s1/kmeans-C=3");
+    assertEquals(List.of("grid", "  kmeans-C=3       running  clustering (attempt 3 of 10, last failure: "
+        + "/store/x.npy: No space left on device)"), StatusView.trials("s1", trials, List.of(retrying)));
   }
 }

@@ -190,7 +190,7 @@ public final class SweepWorkflowImpl implements SweepWorkflow {
   private Promise<TrialResult> startTrial(GridPoint point, DatasetArtifact dataset, FeaturesArtifact features,
       KnnArtifact knn) {
     TrialWorkflow trial = Workflow.newChildWorkflowStub(TrialWorkflow.class, ChildWorkflowOptions.newBuilder()
-        .setWorkflowId(sweepId + "/" + point.id())
+        .setWorkflowId(TrialWorkflow.workflowId(sweepId, point))
         .setTaskQueue(spec.runtime().cpuQueue())
         .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
         .build());

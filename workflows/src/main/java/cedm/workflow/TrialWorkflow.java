@@ -8,4 +8,9 @@ import io.temporal.workflow.WorkflowMethod;
 public interface TrialWorkflow {
   @WorkflowMethod
   TrialResult run(TrialRequest request);
+
+  /** The workflow id of a sweep's trial: unique per sweep and grid point, so a re-run attaches to it. */
+  static String workflowId(String sweepId, GridPoint point) {
+    return sweepId + "/" + point.id();
+  }
 }
