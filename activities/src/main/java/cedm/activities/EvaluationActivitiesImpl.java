@@ -70,6 +70,8 @@ public final class EvaluationActivitiesImpl implements EvaluationActivities {
     ObjectNode section = JSON.createObjectNode();
     section.set("params", JSON.valueToTree(spec));
     section.put("models", modelDigests(spec));
+    // A model retrained under the same id (after its artifact was lost or corrupt) is evaluated again.
+    section.put("trained", model.manifest().contentDigest());
     StageKey key = StageKey.of(STAGE, VERSION, section, List.of(request.trainingId(), request.datasetId()));
     ArtifactStore.Obtained obtained = store.obtain(key, dir -> {
       JsonNode meta = produce(request, key, model, dataset, dir, maxShards);

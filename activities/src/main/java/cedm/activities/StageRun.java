@@ -8,7 +8,6 @@ import cedm.activity.StageProgress;
 import cedm.io.BadInputException;
 import cedm.io.NonFiniteException;
 import io.temporal.activity.Activity;
-import io.temporal.activity.ActivityInfo;
 import io.temporal.client.ActivityCanceledException;
 import io.temporal.failure.ApplicationFailure;
 import java.nio.file.FileSystemException;
@@ -112,24 +111,12 @@ final class StageRun {
     }
   }
 
-  /**
-   * A failure that may heal: one line for the user (the stack trace goes to this worker's log),
-   * and on the last attempt the word that it was the last.
-   */
+  /** A failure that may heal: one line for the user; the stack trace goes to this worker's log. */
   private ApplicationFailure retryable(Exception e) {
     String cause = oneLine(e);
-    String message = cause;
-    if (inActivity()) {
-      ActivityInfo info = Activity.getExecutionContext().getInfo();
-      int max = info.getRetryOptions() == null ? 0 : info.getRetryOptions().getMaximumAttempts();
-      if (max > 0 && info.getAttempt() >= max) {
-        message = cause + " (attempt " + info.getAttempt() + " of " + max + ", the last)";
-      }
-      log.warn("stage {} failed in attempt {} of {}: {}", stage, info.getAttempt(), max > 0 ? max : "unlimited", cause, e);
-    } else {
-      log.warn("stage {} failed: {}", stage, cause, e);
-    }
-    return ApplicationFailure.newFailure(message, e.getClass().getName());
+    log.warn("stage {} failed{}: {}", stage,
+        inActivity() ? " in attempt " + Activity.getExecutionContext().getInfo().getAttempt() : "", cause, e);
+    return ApplicationFailure.newFailure(cause, e.getClass().getName());
   }
 
   /**

@@ -3,6 +3,7 @@ package cedm.activities;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -18,7 +19,11 @@ import cedm.activity.TrainingRequest.Conditioning;
 import cedm.spec.ExperimentSpec;
 import cedm.spec.SpecLoader;
 import cedm.store.ArtifactStore;
-import io.temporal.failure.ApplicationFailure;
+import cedm.store.Manifest;
+import cedm.store.StageKey;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -65,8 +70,7 @@ class EvaluationActivitiesTest {
 
     Chain killed = trained("killed");
     EvaluationActivitiesImpl evaluation = new EvaluationActivitiesImpl(killed.store(), DevicePool.cpu(1).slot(0));
-    assertEquals(EvaluationActivitiesImpl.Interrupted.class.getName(),
-        assertThrows(ApplicationFailure.class, () -> evaluation.evaluate(killed.request(), 4)).getType());
+    assertThrows(EvaluationActivitiesImpl.Interrupted.class, () -> evaluation.evaluate(killed.request(), 4));
     // Stamped with the epoch, so a rewrite shows whatever the file system's timestamp resolution.
     java.nio.file.attribute.FileTime stamp = java.nio.file.attribute.FileTime.fromMillis(0);
     java.util.List<Path> kept;
@@ -77,8 +81,7 @@ class EvaluationActivitiesTest {
       Files.setLastModifiedTime(f, stamp);
     }
     assertEquals(8, kept.size(), "the 4 finished shards are kept, for each network");
-    assertEquals(EvaluationActivitiesImpl.Interrupted.class.getName(),
-        assertThrows(ApplicationFailure.class, () -> evaluation.evaluate(killed.request(), 1)).getType());
+    assertThrows(EvaluationActivitiesImpl.Interrupted.class, () -> evaluation.evaluate(killed.request(), 1));
     for (Path f : kept) {
       assertEquals(stamp, Files.getLastModifiedTime(f), "not generated again: " + f);
     }
@@ -99,6 +102,32 @@ class EvaluationActivitiesTest {
       assertEquals(expected.fdd().get(set), resumed.fdd().get(set), 1e-9 * expected.fdd().get(set));
     }
     assertTrue(evaluation.evaluate(killed.request()).reused());
+  }
+
+  /** An evaluation belongs to the weights it sampled: other weights under the same training id are evaluated anew. */
+  @Test
+  void aModelRetrainedUnderTheSameIdIsEvaluatedAgain() throws Exception {
+    Chain chain = trained("retrained");
+    EvaluationActivitiesImpl evaluation = new EvaluationActivitiesImpl(chain.store(), DevicePool.cpu(1).slot(0));
+    EvaluationArtifact first = evaluation.evaluate(chain.request());
+    Path model = chain.store().artifactDir(new StageKey(TrainingActivitiesImpl.STAGE, TrainingActivitiesImpl.VERSION,
+        chain.request().trainingId()));
+    Path weights = model.resolve(TrainingActivitiesImpl.EMA);
+    byte[] bytes = Files.readAllBytes(weights);
+    bytes[bytes.length - 1] ^= 1;
+    Files.write(weights, bytes);
+    ObjectNode manifest = (ObjectNode) new ObjectMapper().readTree(model.resolve(Manifest.FILE).toFile());
+    for (JsonNode f : manifest.get("files")) {
+      if (f.get("name").asText().equals(TrainingActivitiesImpl.EMA)) {
+        ((ObjectNode) f).put("sha256", ArtifactStore.sha256(weights));
+      }
+    }
+    new ObjectMapper().writeValue(model.resolve(Manifest.FILE).toFile(), manifest);
+
+    EvaluationArtifact second = evaluation.evaluate(chain.request());
+    assertFalse(second.reused(), "the weights changed");
+    assertNotEquals(first.artifactId(), second.artifactId());
+    assertTrue(evaluation.evaluate(chain.request()).reused(), "the same weights again");
   }
 
   /** With fid_reference naming set 0's own statistics, set 0 is at distance 0 and set 1 is not. */

@@ -75,6 +75,7 @@ final class RunCommand extends Output implements Callable<Integer> {
         return 0;
       } catch (WorkflowFailedException e) {
         out.println("cedm: sweep " + submission.sweepId() + " failed: " + rootMessage(e));
+        recordFailure(c, submission.sweepId());
         out.println("cedm: finished stages are kept; fix the cause and run again");
         return 1;
       }
@@ -201,6 +202,15 @@ final class RunCommand extends Output implements Callable<Integer> {
     } catch (java.io.IOException | RuntimeException e) {
       err().println("cedm: the report could not be written (" + e + "); `cedm report " + result.sweepId()
           + "` tries again");
+    }
+  }
+
+  /** Keeps the failed sweep's last status, so `cedm status` shows where it stopped after this server is gone. */
+  private void recordFailure(Connected c, String sweepId) {
+    try {
+      new SweepRecords(c.store).saveFinalStatus(c.sweeps.status(sweepId));
+    } catch (java.io.IOException | RuntimeException e) {
+      err().println("cedm: the sweep's final status could not be kept (" + e.getMessage() + ")");
     }
   }
 

@@ -28,6 +28,8 @@ import java.util.Optional;
 /** Submits, watches, cancels and resumes sweeps on a Temporal service. */
 public final class SweepClient {
   private static final int QUERY_SECONDS = 15;
+  /** A closed sweep's query replays its whole history; without a worker the cause alone is shown sooner. */
+  private static final int CLOSED_QUERY_SECONDS = 5;
   private static final java.util.concurrent.Executor QUERIES = java.util.concurrent.Executors.newCachedThreadPool(r -> {
     Thread t = new Thread(r, "cedm-status-query");
     t.setDaemon(true);
@@ -101,22 +103,15 @@ public final class SweepClient {
     return status(sweepId, state(sweepId).orElse(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_UNSPECIFIED));
   }
 
-  /** {@link #status(String)} when the caller has just read the sweep's {@code state}. */
+  /**
+   * {@link #status(String)} when the caller has just read the sweep's {@code state}. A failed sweep
+   * is queried too (a worker replays its history up to the failure, with every stage's report);
+   * with no worker up, only its cause is known.
+   */
   public SweepStatus status(String sweepId, WorkflowExecutionStatus state) {
     if (state == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
-      // Queries are answered by workers; with none polling, say so quickly instead of failing.
-      java.util.concurrent.CompletableFuture<SweepStatus> query = java.util.concurrent.CompletableFuture.supplyAsync(
-          () -> client.newWorkflowStub(SweepWorkflow.class, sweepId).status(), QUERIES);
-      try {
-        return query.get(QUERY_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
-      } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
-        query.cancel(true);
-        return new SweepStatus(sweepId, "running, but no worker answered the status query within " + QUERY_SECONDS
-            + " s (is a `cedm worker` up?)", List.of(), null, List.of(), List.of());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      }
+      return query(sweepId, QUERY_SECONDS).orElseGet(() -> new SweepStatus(sweepId, "running, but no worker answered the status "
+          + "query within " + QUERY_SECONDS + " s (is a `cedm worker` up?)", List.of(), null, List.of(), List.of()));
     }
     try {
       return finished(result(sweepId));
@@ -126,7 +121,23 @@ public final class SweepClient {
         cause = cause.getCause();
       }
       String why = cause instanceof io.temporal.failure.ApplicationFailure a ? a.getOriginalMessage() : cause.getMessage();
-      return new SweepStatus(sweepId, "ended without a result: " + why, List.of(), null, List.of(), List.of());
+      return query(sweepId, CLOSED_QUERY_SECONDS).orElseGet(
+          () -> new SweepStatus(sweepId, "ended without a result: " + why, List.of(), null, List.of(), List.of()));
+    }
+  }
+
+  /** The sweep's answer to the status query; empty when no worker answers in time. */
+  private Optional<SweepStatus> query(String sweepId, int seconds) {
+    java.util.concurrent.CompletableFuture<SweepStatus> query = java.util.concurrent.CompletableFuture.supplyAsync(
+        () -> client.newWorkflowStub(SweepWorkflow.class, sweepId).status(), QUERIES);
+    try {
+      return Optional.of(query.get(seconds, java.util.concurrent.TimeUnit.SECONDS));
+    } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+      query.cancel(true);
+      return Optional.empty();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
     }
   }
 

@@ -117,6 +117,12 @@ class CliTest {
     assertEquals(0, first.exitCode(), first.out() + first.err());
     assertTrue(first.out().contains("(computed)"), first.out());
     assertFalse(first.out().contains("(reused)"), first.out());
+    String sweep = first.out().lines().filter(l -> l.contains(" as sweep ")).findFirst().orElseThrow().replaceAll(".* as sweep ", "");
+    Cli status = Cli.run("status", sweep, "--store", store, "--target", "127.0.0.1:1");
+    assertEquals(0, status.exitCode(), status.out() + status.err());
+    assertTrue(status.out().startsWith("state: finished (the server at 127.0.0.1:1 does not answer; this is the record "
+        + "its run left in the store)\nsweep " + sweep + ": done\n"), status.out());
+    assertTrue(status.out().contains("  kmeans-C=4       done"), status.out());
     Cli second = Cli.run("run", spec.toString(), "--store", store);
     assertEquals(0, second.exitCode(), second.out() + second.err());
     assertTrue(second.out().contains("every stage was reused from the store, nothing was recomputed"), second.out());

@@ -73,6 +73,18 @@ final class FaultStores {
     }
   }
 
+  /** Makes {@code file} a link to /dev/full, where every write fails as on a full disk (ENOSPC). */
+  static Path fullDisk(Path file) throws Exception {
+    Files.createDirectories(file.getParent());
+    return Files.createSymbolicLink(file, Path.of("/dev/full"));
+  }
+
+  /** The files (names, sizes, sha256) an artifact's manifest lists. */
+  static JsonNode manifestFiles(Path store, String stage, String id) throws Exception {
+    return JSON.readTree(store.resolve("artifacts").resolve(stage).resolve(id).resolve("manifest.json").toFile())
+        .get("files");
+  }
+
   static Path trainingWork(Path store, String trainingId) {
     return store.resolve("work").resolve("training").resolve(trainingId);
   }

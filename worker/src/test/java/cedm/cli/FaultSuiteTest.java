@@ -234,6 +234,16 @@ class FaultSuiteTest {
     Path wrongShape = BadInputs.wrongShapeModel();
     expectFailure(dir, store, SHAPES, "{extractor: torchscript, model: " + wrongShape + ", image_size: 32, knn: 10}",
         "features", wrongShape + ": returns shape (");
+    Path nan = BadInputs.nanFeaturesModel();
+    String nanSweep = expectFailure(dir, store, SHAPES, "{extractor: torchscript, model: " + nan + ", image_size: 32, knn: 10}",
+        "features", "features: TorchScript nan_features.pt returned NaN or infinite features for image 0 of the train split");
+    Cli status = Cli.run("status", nanSweep, "--store", store.toString(), "--target", "127.0.0.1:1");
+    assertEquals(0, status.exitCode(), status.out() + status.err());
+    assertTrue(status.out().contains("features     failed") && status.out().contains("returned NaN or infinite features"),
+        "the failed run's record, without its server:\n" + status.out());
+    Path huge = BadInputs.folderWithAHugeImage(dir.resolve("huge"));
+    expectFailure(dir, store, "{kind: folder, path: huge}", BUILTIN_FEATURES, "dataset",
+        huge + ": is 30000 x 30000 pixels; cedm reads images of at most 715827879 pixels");
     expectMissingModelAtTheWorker(dir, store);
 
     Path inception = BadInputs.notAModel(dir.resolve("inception.pt"));
@@ -256,7 +266,32 @@ class FaultSuiteTest {
     assertEquals(datasetManifest, Files.readString(dataset));
   }
 
-  private void expectFailure(Path dir, Path store, String dataset, String features, String stage, String message)
+  /**
+   * Every write of the first features chunk fails as on a full disk: the stage is tried
+   * runtime.max_attempts times, then the sweep fails naming the file; the dataset finished before
+   * stays as the uninterrupted run made it.
+   */
+  @Test
+  void aFullDiskEndsItsStageAfterItsBoundedAttemptsAndKeepsWhatWasDone() throws Exception {
+    Path store = tmp.resolve("full-disk");
+    String features = FaultStores.artifactIds(reference, "features").get(0);
+    Path chunk = FaultStores.fullDisk(store.resolve("work/features/" + features + "/train-size2000-00000.npy.tmp"));
+    Path twoAttempts = Files.writeString(tmp.resolve("two-attempts.yaml"),
+        SPEC.replace("runtime: {heartbeat_timeout_s: 10}", "runtime: {heartbeat_timeout_s: 10, max_attempts: 2}"));
+    Cli cli = Cli.run("run", twoAttempts.toString(), "--store", store.toString(), "--metrics", "none");
+    faults++;
+    assertEquals(1, cli.exitCode(), cli.out() + cli.err());
+    assertTrue(cli.out().contains("failed: stage features failed: " + chunk
+        + ": No space left on device (all 2 attempts failed; runtime.max_attempts)"), cli.out() + cli.err());
+    assertFalse((cli.out() + cli.err()).contains("\tat "), "no stack trace:\n" + cli.out() + cli.err());
+    String dataset = FaultStores.artifactIds(reference, "dataset").get(0);
+    assertEquals(List.of(dataset), FaultStores.artifactIds(store, "dataset"));
+    assertEquals(FaultStores.manifestFiles(reference, "dataset", dataset), FaultStores.manifestFiles(store, "dataset", dataset));
+    assertEquals(List.of(), FaultStores.artifactIds(store, "features"));
+  }
+
+  /** Runs the small spec with these parts, expects its stage to fail with the message; returns the sweep's id. */
+  private String expectFailure(Path dir, Path store, String dataset, String features, String stage, String message)
       throws Exception {
     Path file = writeSpec(dir, dataset, features, BUILTIN_EVALUATION);
     Cli cli = Cli.run("run", file.toString(), "--store", store.toString(), "--metrics", "none");
@@ -264,6 +299,7 @@ class FaultSuiteTest {
     assertEquals(1, cli.exitCode(), cli.out() + cli.err());
     assertTrue(cli.out().contains("failed: stage " + stage + " failed: " + message), cli.out() + cli.err());
     assertFalse((cli.out() + cli.err()).contains("\tat "), "no stack trace:\n" + cli.out() + cli.err());
+    return cli.out().lines().filter(l -> l.contains(" as sweep ")).findFirst().orElseThrow().replaceAll(".* as sweep ", "");
   }
 
   /** The spec was checked where it was submitted; the worker does not have the model file. */

@@ -56,7 +56,7 @@ public final class StageOptions {
   }
 
   /** Histories recorded before runtime.max_attempts existed carry 0, which Temporal would read as unlimited. */
-  private static int attempts(RuntimeSpec runtime) {
+  static int attempts(RuntimeSpec runtime) {
     return runtime.maxAttempts() > 0 ? runtime.maxAttempts() : DEFAULT_ATTEMPTS;
   }
 }

@@ -145,7 +145,7 @@ public final class SweepWorkflowImpl implements SweepWorkflow {
           secondsSince(started), "C_max = " + result.cMax() + " after " + result.evidence().size() + " probes"));
       return result;
     } catch (ChildWorkflowFailure failure) {
-      String reason = rootMessage(failure);
+      String reason = FailureCause.of(failure, spec.runtime());
       update(new StageReport(SEARCH, StageState.FAILED, null, false, secondsSince(started), reason));
       phase = "failed in " + SEARCH;
       throw ApplicationFailure.newNonRetryableFailure("stage search failed: " + reason, "StageFailed");
@@ -180,7 +180,7 @@ public final class SweepWorkflowImpl implements SweepWorkflow {
         try {
           trials.put(e.getKey(), e.getValue().get());
         } catch (ChildWorkflowFailure failure) {
-          trials.put(e.getKey(), new TrialResult(point, TrialState.FAILED, null, null, null, rootMessage(failure)));
+          trials.put(e.getKey(), new TrialResult(point, TrialState.FAILED, null, null, null, FailureCause.of(failure, spec.runtime())));
         }
         return true;
       });
@@ -209,7 +209,7 @@ public final class SweepWorkflowImpl implements SweepWorkflow {
           result.describe()));
       return result;
     } catch (ActivityFailure failure) {
-      String reason = rootMessage(failure);
+      String reason = FailureCause.of(failure, spec.runtime());
       update(new StageReport(name, StageState.FAILED, null, false, secondsSince(started), reason));
       phase = "failed in " + name;
       throw ApplicationFailure.newNonRetryableFailure("stage " + name + " failed: " + reason, "StageFailed");
@@ -228,13 +228,5 @@ public final class SweepWorkflowImpl implements SweepWorkflow {
       }
     }
     stages.add(report);
-  }
-
-  static String rootMessage(Throwable failure) {
-    Throwable t = failure;
-    while (t.getCause() != null) {
-      t = t.getCause();
-    }
-    return t instanceof ApplicationFailure app ? app.getOriginalMessage() : t.getMessage();
   }
 }

@@ -28,6 +28,8 @@ import io.temporal.worker.Worker;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import cedm.spec.ExperimentSpec;
+import cedm.spec.RuntimeSpec;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -130,5 +132,43 @@ class SweepWorkflowTest {
     SweepResult result = env.getWorkflowClient().newUntypedWorkflowStub(spec.sweepId()).getResult(SweepResult.class);
     assertEquals(3, attempts.get());
     assertEquals("abc123", result.dataset().artifactId());
+  }
+
+  @Test
+  void nanValuesAndArraysTooLargeAreNeverRetried() throws Exception {
+    for (String type : List.of(Failures.NON_FINITE, Failures.TOO_LARGE)) {
+      tearDown();
+      setUp();
+      AtomicInteger attempts = new AtomicInteger();
+      SweepWorkflow sweep = start(request -> {
+        attempts.incrementAndGet();
+        throw ApplicationFailure.newFailure("features hold NaN", type);
+      });
+      WorkflowFailedException e = assertThrows(WorkflowFailedException.class,
+          () -> sweep.run(new SweepRequest(spec.sweepId(), spec.spec())));
+      assertEquals("stage dataset failed: features hold NaN", ((ApplicationFailure) e.getCause()).getOriginalMessage());
+      assertEquals(1, attempts.get(), type);
+    }
+  }
+
+  @Test
+  void aFailureThatKeepsComingBackEndsTheSweepAfterMaxAttemptsNamingIt() {
+    ExperimentSpec s = spec.spec();
+    RuntimeSpec r = s.runtime();
+    ExperimentSpec threeAttempts = new ExperimentSpec(s.name(), s.description(), s.seed(), s.dataset(), s.features(),
+        s.clustering(), s.search(), s.grid(), s.training(), s.evaluation(),
+        new RuntimeSpec(r.cpuQueue(), r.gpuQueue(), r.parallelTrials(), r.gpusPerTrial(), r.heartbeatTimeoutS(), 3));
+    AtomicInteger attempts = new AtomicInteger();
+    SweepWorkflow sweep = start(request -> {
+      attempts.incrementAndGet();
+      throw ApplicationFailure.newFailure("/store/x.tmp: No space left on device", "java.io.IOException");
+    });
+    WorkflowFailedException e = assertThrows(WorkflowFailedException.class,
+        () -> sweep.run(new SweepRequest(spec.sweepId(), threeAttempts)));
+    assertEquals(3, attempts.get());
+    assertEquals("stage dataset failed: /store/x.tmp: No space left on device (all 3 attempts failed; runtime.max_attempts)",
+        ((ApplicationFailure) e.getCause()).getOriginalMessage());
+    SweepStatus status = env.getWorkflowClient().newWorkflowStub(SweepWorkflow.class, spec.sweepId()).status();
+    assertEquals(StageState.FAILED, status.stages().get(0).state());
   }
 }
