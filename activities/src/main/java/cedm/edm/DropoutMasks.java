@@ -3,6 +3,7 @@ package cedm.edm;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.types.Shape;
+import cedm.optim.Scalars;
 import java.util.List;
 
 /**
@@ -39,7 +40,7 @@ public final class DropoutMasks {
     Shape s = layers.get(layer);
     try (NDArray flat = keep.get(":, {}:{}", offsets[layer], offsets[layer + 1]);
         NDArray mask = flat.reshape(x.getShape().get(0), s.get(0), s.get(1), s.get(2));
-        NDArray scaled = x.mul(1 / (1 - p));
+        NDArray scaled = Scalars.mul(x, 1 / (1 - p));
         NDArray zero = x.getManager().zeros(new Shape())) {
       return NDArrays.where(mask, scaled, zero);
     }

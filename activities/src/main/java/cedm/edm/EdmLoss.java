@@ -1,6 +1,7 @@
 package cedm.edm;
 
 import ai.djl.ndarray.NDArray;
+import cedm.optim.Scalars;
 import java.util.function.Function;
 
 /**
@@ -20,9 +21,9 @@ public final class EdmLoss {
    */
   public static NDArray perPixel(EdmPrecond precond, Function<String, NDArray> params, NDArray y, NDArray labels,
       NDArray augmentLabels, NDArray rndNormal, NDArray noise, DropoutMasks dropout) {
-    NDArray sigma = rndNormal.mul(P_STD).add(P_MEAN).exp().reshape(-1, 1, 1, 1);
+    NDArray sigma = Scalars.add(Scalars.mul(rndNormal, P_STD), P_MEAN).exp().reshape(-1, 1, 1, 1);
     double sd = EdmPrecond.SIGMA_DATA;
-    NDArray weight = sigma.square().add(sd * sd).div(sigma.mul(sd).square());
+    NDArray weight = Scalars.add(sigma.square(), sd * sd).div(Scalars.mul(sigma, sd).square());
     NDArray n = noise.mul(sigma);
     NDArray denoised = precond.denoise(params, y.add(n), sigma.reshape(-1), labels, augmentLabels, dropout);
     return weight.mul(denoised.sub(y).square());

@@ -1,6 +1,7 @@
 package cedm.edm;
 
 import ai.djl.ndarray.NDArray;
+import cedm.optim.Scalars;
 import java.util.function.Function;
 
 /**
@@ -31,10 +32,10 @@ public final class EdmPrecond {
     NDArray s = sigma.reshape(-1, 1, 1, 1);
     NDArray s2 = s.square();
     double sd2 = SIGMA_DATA * SIGMA_DATA;
-    NDArray cSkip = s2.add(sd2).getNDArrayInternal().rdiv(sd2);
-    NDArray cOut = s.mul(SIGMA_DATA).div(s2.add(sd2).sqrt());
-    NDArray cIn = s2.add(sd2).sqrt().getNDArrayInternal().rdiv(1);
-    NDArray cNoise = s.log().div(4).reshape(-1);
+    NDArray cSkip = Scalars.rdiv(sd2, Scalars.add(s2, sd2));
+    NDArray cOut = Scalars.mul(s, SIGMA_DATA).div(Scalars.add(s2, sd2).sqrt());
+    NDArray cIn = Scalars.rdiv(1, Scalars.add(s2, sd2).sqrt());
+    NDArray cNoise = Scalars.div(s.log(), 4).reshape(-1);
     NDArray f = net.forward(params, cIn.mul(x), cNoise, labels, augmentLabels, dropout);
     return cSkip.mul(x).add(cOut.mul(f));
   }

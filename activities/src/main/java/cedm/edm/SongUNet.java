@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
+import cedm.optim.Scalars;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -164,7 +165,7 @@ public final class SongUNet {
       NDArray augmentLabels, DropoutMasks dropout) {
     NDArray emb = positionalEmbedding(noiseLabels);
     if (config.labelDim() > 0) {
-      emb = emb.add(Layers.linear(classLabels.mul(Math.sqrt(config.labelDim())), p.apply(PREFIX + "map_label.weight"),
+      emb = emb.add(Layers.linear(Scalars.mul(classLabels, Math.sqrt(config.labelDim())), p.apply(PREFIX + "map_label.weight"),
           p.apply(PREFIX + "map_label.bias")));
     }
     if (config.augmentDim() > 0 && augmentLabels != null) {
@@ -266,7 +267,7 @@ public final class SongUNet {
     } else {
       h = Layers.then(h, h.add(x));
     }
-    h = Layers.then(h, h.mul(SKIP_SCALE));
+    h = Layers.then(h, Scalars.mul(h, SKIP_SCALE));
     if (b.attention()) {
       h = Layers.then(h, attention(p, n, h));
     }
@@ -286,7 +287,7 @@ public final class SongUNet {
     try (NDArray q = qkv.get(":, :, 0, :");
         NDArray qt = q.transpose(0, 2, 1);
         NDArray kRaw = qkv.get(":, :, 1, :");
-        NDArray k = kRaw.div(Math.sqrt(c));
+        NDArray k = Scalars.div(kRaw, Math.sqrt(c));
         NDArray v = qkv.get(":, :, 2, :")) {
       NDArray w = qt.matMul(k);
       w = Layers.then(w, w.softmax(2));
@@ -299,6 +300,6 @@ public final class SongUNet {
     a = Layers.then(a, a.reshape(s));
     a = Layers.then(a, conv(p, n + ".proj", a));
     a = Layers.then(a, a.add(x));
-    return Layers.then(a, a.mul(SKIP_SCALE));
+    return Layers.then(a, Scalars.mul(a, SKIP_SCALE));
   }
 }

@@ -39,7 +39,14 @@ public final class Safetensors {
       throw new BadInputException(file + ": not a safetensors file (" + e.getMessage() + ")");
     }
     Map<String, NDArray> out = new LinkedHashMap<>();
-    list.forEach(a -> out.put(a.getName(), a));
+    for (NDArray decoded : list) {
+      // DJL decodes into Java buffers that torch does not own; state that lives for a whole run
+      // (weights, Adam moments) gets storage of torch's own, as freshly made state has.
+      NDArray owned = decoded.duplicate();
+      owned.setName(decoded.getName());
+      decoded.close();
+      out.put(owned.getName(), owned);
+    }
     return out;
   }
 }

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
+import cedm.optim.Scalars;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -107,7 +108,7 @@ public final class TemiHeads {
     NDArray h = x.matMul(w1.transpose(0, 2, 1)).add(parameters.get("b1").expandDims(1));
     h = Activation.gelu(h);
     NDArray z = h.matMul(parameters.get("w2").transpose(0, 2, 1)).add(parameters.get("b2").expandDims(1));
-    z = z.div(z.norm(new int[] {2}, true).maximum(1e-12f));
+    z = z.div(Scalars.maximum(z.norm(new int[] {2}, true), 1e-12f));
     NDArray v = parameters.get("v");
     NDArray weight = v.mul(parameters.get("g")).div(v.norm(new int[] {2}, true));
     return z.matMul(weight.transpose(0, 2, 1));

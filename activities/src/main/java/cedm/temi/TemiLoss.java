@@ -2,6 +2,7 @@ package cedm.temi;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.index.NDIndex;
+import cedm.optim.Scalars;
 
 /**
  * TEMI's loss for H heads on a batch of B pairs (x, x'), both views concatenated along the batch
@@ -40,23 +41,23 @@ public final class TemiLoss {
    */
   public Result apply(NDArray studentLogits, NDArray teacherLogits, NDArray priors) {
     long b = studentLogits.getShape().get(1) / 2;
-    NDArray teacher = teacherLogits.stopGradient().div(teacherTemp).softmax(2);
-    NDArray updated = priors.mul(priorMomentum).add(teacher.mean(new int[] {1}).mul(1 - priorMomentum));
+    NDArray teacher = Scalars.div(teacherLogits.stopGradient(), teacherTemp).softmax(2);
+    NDArray updated = Scalars.mul(priors, priorMomentum).add(Scalars.mul(teacher.mean(new int[] {1}), 1 - priorMomentum));
     NDArray t0 = teacher.get(new NDIndex(":, :{}", b));
     NDArray t1 = teacher.get(new NDIndex(":, {}:", b));
     NDArray weight = t0.mul(t1).sum(new int[] {2}).mean(new int[] {0});
-    NDArray student = studentLogits.div(studentTemp).softmax(2);
+    NDArray student = Scalars.div(studentLogits, studentTemp).softmax(2);
     NDArray s0 = student.get(new NDIndex(":, :{}", b));
     NDArray s1 = student.get(new NDIndex(":, {}:", b));
     NDArray prior = updated.expandDims(1);
     NDArray first = pairLoss(s1, t0, prior, weight);
     NDArray second = pairLoss(s0, t1, prior, weight);
-    return new Result(first.add(second).div(2), updated);
+    return new Result(Scalars.div(first.add(second), 2), updated);
   }
 
   /** mean_batch[-w log sum_k (q_s q_t)^beta / p] for each head: [H]. */
   private NDArray pairLoss(NDArray studentView, NDArray teacherView, NDArray prior, NDArray weight) {
-    NDArray pmi = studentView.mul(teacherView).pow(beta).div(prior).sum(new int[] {2}).log();
+    NDArray pmi = Scalars.pow(studentView.mul(teacherView), beta).div(prior).sum(new int[] {2}).log();
     return pmi.mul(weight).neg().mean(new int[] {1});
   }
 }

@@ -1,0 +1,58 @@
+package cedm.optim;
+
+import ai.djl.ndarray.NDArray;
+
+/**
+ * Arithmetic with a constant, for code that autograd records. DJL's {@code x.mul(0.5)} wraps the
+ * constant in a tensor on a Java direct buffer and closes it after the call; torch's backward keeps
+ * that tensor (d(x*c)/dx = c) without owning its memory, so once the garbage collector frees the
+ * buffer, gradients read freed memory: NaN or noise, at random, which made results differ between
+ * runs. Here the constant is a tensor torch allocates and reference-counts.
+ */
+public final class Scalars {
+  private Scalars() {}
+
+  /** {@code value} as a 0-dim tensor of {@code like}'s type and device, owned by torch (a copy). */
+  public static NDArray of(NDArray like, double value) {
+    try (NDArray onJavaMemory = like.getManager().create(value)) {
+      return onJavaMemory.toType(like.getDataType(), true);
+    }
+  }
+
+  public static NDArray mul(NDArray x, double value) {
+    try (NDArray c = of(x, value)) {
+      return x.mul(c);
+    }
+  }
+
+  public static NDArray div(NDArray x, double value) {
+    try (NDArray c = of(x, value)) {
+      return x.div(c);
+    }
+  }
+
+  public static NDArray add(NDArray x, double value) {
+    try (NDArray c = of(x, value)) {
+      return x.add(c);
+    }
+  }
+
+  /** {@code value / x}. */
+  public static NDArray rdiv(double value, NDArray x) {
+    try (NDArray c = of(x, value)) {
+      return c.div(x);
+    }
+  }
+
+  public static NDArray pow(NDArray x, double value) {
+    try (NDArray c = of(x, value)) {
+      return x.pow(c);
+    }
+  }
+
+  public static NDArray maximum(NDArray x, double value) {
+    try (NDArray c = of(x, value)) {
+      return x.maximum(c);
+    }
+  }
+}
