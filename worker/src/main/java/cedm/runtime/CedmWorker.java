@@ -30,14 +30,13 @@ import java.util.List;
 public final class CedmWorker implements AutoCloseable {
   /** How often the sweeps' state is read for metrics. */
   static final Duration SWEEP_METRICS_PERIOD = Duration.ofSeconds(5);
+  static final Duration HEARTBEAT_EVERY = Duration.ofSeconds(2);
   private final List<WorkerFactory> factories = new ArrayList<>();
   private final SweepMetrics sweepMetrics;
 
   public CedmWorker(WorkflowClient client, ArtifactStore store, WorkerConfig config) {
     WorkerFactory cpuFactory = WorkerFactory.newInstance(client);
-    Worker cpu = cpuFactory.newWorker(config.cpuQueue(), WorkerOptions.newBuilder()
-        .setMaxConcurrentActivityExecutionSize(config.cpuSlots())
-        .build());
+    Worker cpu = cpuFactory.newWorker(config.cpuQueue(), options(config.cpuSlots()));
     cpu.registerWorkflowImplementationTypes(SweepWorkflowImpl.class, CmaxSearchWorkflowImpl.class,
         TrialWorkflowImpl.class);
     cpu.registerActivitiesImplementations(new DatasetActivitiesImpl(store), new KnnActivitiesImpl(store));
@@ -53,9 +52,7 @@ public final class CedmWorker implements AutoCloseable {
       // A worker per device (a factory each: a factory serves a queue once), one stage at a time,
       // so each stage knows its device; the pool keeps them off the devices a wider training holds.
       WorkerFactory factory = WorkerFactory.newInstance(client);
-      Worker gpu = factory.newWorker(config.gpuQueue(), WorkerOptions.newBuilder()
-          .setMaxConcurrentActivityExecutionSize(1)
-          .build());
+      Worker gpu = factory.newWorker(config.gpuQueue(), options(1));
       gpu.registerActivitiesImplementations(new FeatureActivitiesImpl(store, pool.slot(i)),
           new ClusteringActivitiesImpl(store, pool.slot(i)), new TrainingActivitiesImpl(store, pool.slot(i)),
           new EvaluationActivitiesImpl(store, pool.slot(i)));
@@ -64,13 +61,24 @@ public final class CedmWorker implements AutoCloseable {
     if (pool.size() > 1) {
       WorkerFactory wideFactory = WorkerFactory.newInstance(client);
       for (int width = 2; width <= pool.size(); width++) {
-        Worker wide = wideFactory.newWorker(StageOptions.gpuQueue(config.gpuQueue(), width), WorkerOptions.newBuilder()
-            .setMaxConcurrentActivityExecutionSize(pool.size() / width)
-            .build());
+        Worker wide = wideFactory.newWorker(StageOptions.gpuQueue(config.gpuQueue(), width), options(pool.size() / width));
         wide.registerActivitiesImplementations(new TrainingActivitiesImpl(store, pool.any(width)));
       }
       factories.add(wideFactory);
     }
+  }
+
+  /**
+   * {@code slots} stages at once; heartbeats (the stage's progress) reach the server every
+   * {@link #HEARTBEAT_EVERY}, where Temporal's default holds them back for up to 30 s, so that
+   * `cedm status` keeps up with the metrics, which every heartbeat updates at once.
+   */
+  private static WorkerOptions options(int slots) {
+    return WorkerOptions.newBuilder()
+        .setMaxConcurrentActivityExecutionSize(slots)
+        .setDefaultHeartbeatThrottleInterval(HEARTBEAT_EVERY)
+        .setMaxHeartbeatThrottleInterval(HEARTBEAT_EVERY)
+        .build();
   }
 
   public CedmWorker start() {
