@@ -51,7 +51,7 @@ public final class ClusteringActivitiesImpl implements ClusteringActivities {
 
   @Override
   public ClusteringArtifact cluster(ClusteringRequest request) {
-    return StageRun.onDevices(STAGE, request.labels(), slot).run(() -> {
+    return StageRun.onDevices(STAGE, request.labels(), slot, store.ledger()).run(() -> {
       Artifact features = Inputs.require(store, FeatureActivitiesImpl.STAGE, FeatureActivitiesImpl.VERSION, request.featuresId());
       boolean temi = request.method() == ClusteringMethod.TEMI;
       Artifact knn = temi ? Inputs.require(store, KnnActivitiesImpl.STAGE, KnnActivitiesImpl.VERSION, request.knnId()) : null;

@@ -28,7 +28,7 @@ public final class DatasetActivitiesImpl implements DatasetActivities {
 
   @Override
   public DatasetArtifact importDataset(DatasetRequest request) {
-    return StageRun.of(STAGE, request.labels()).run(() -> {
+    return StageRun.of(STAGE, request.labels(), store.ledger()).run(() -> {
       try (ImageSource source = ImageSources.open(request.dataset(), request.seed())) {
         ObjectNode section = JSON.valueToTree(request.dataset());
         section.put("seed", request.seed());

@@ -57,7 +57,7 @@ public final class EvaluationActivitiesImpl implements EvaluationActivities {
 
   @Override
   public EvaluationArtifact evaluate(EvaluationRequest request) {
-    return StageRun.onDevices(STAGE, request.labels(), slot).run(() -> evaluate(request, 0));
+    return StageRun.onDevices(STAGE, request.labels(), slot, store.ledger()).run(() -> evaluate(request, 0));
   }
 
   /** {@code maxShards} > 0 stops after that many new shards and returns null (tests simulate a kill with it). */

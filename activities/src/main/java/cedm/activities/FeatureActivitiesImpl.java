@@ -37,7 +37,7 @@ public final class FeatureActivitiesImpl implements FeatureActivities {
 
   @Override
   public FeaturesArtifact extractFeatures(FeaturesRequest request) {
-    return StageRun.onDevices(STAGE, request.labels(), slot).run(() -> {
+    return StageRun.onDevices(STAGE, request.labels(), slot, store.ledger()).run(() -> {
       Artifact dataset = Inputs.require(store, DatasetActivitiesImpl.STAGE, DatasetActivitiesImpl.VERSION, request.datasetId());
       StageKey key = StageKey.of(STAGE, VERSION, section(request), List.of(request.datasetId()));
       ArtifactStore.Obtained obtained = store.obtain(key, dir -> {

@@ -35,7 +35,7 @@ public final class KnnActivitiesImpl implements KnnActivities {
 
   @Override
   public KnnArtifact mineNeighbours(KnnRequest request) {
-    return StageRun.of(STAGE, request.labels()).run(() -> {
+    return StageRun.of(STAGE, request.labels(), store.ledger()).run(() -> {
       Artifact features = Inputs.require(store, FeatureActivitiesImpl.STAGE, FeatureActivitiesImpl.VERSION, request.featuresId());
       StageKey key = StageKey.of(STAGE, VERSION, JSON.createObjectNode().put("m", request.m()), List.of(request.featuresId()));
       ArtifactStore.Obtained obtained = store.obtain(key, dir -> mine(features.file(FeatureExtraction.FEATURES), request.m(), dir),

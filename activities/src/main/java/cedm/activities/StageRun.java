@@ -7,6 +7,7 @@ import cedm.activity.StageOutput;
 import cedm.activity.StageProgress;
 import cedm.io.BadInputException;
 import cedm.io.NonFiniteException;
+import cedm.store.DeviceLedger;
 import io.temporal.activity.Activity;
 import io.temporal.client.ActivityCanceledException;
 import io.temporal.failure.ApplicationFailure;
@@ -27,25 +28,33 @@ final class StageRun {
   /** The JVM's message when an array's requested length exceeds what it can allocate at all. */
   private static final String ARRAY_LIMIT = "Requested array size exceeds VM limit";
   /** The run on this thread; heartbeats come from the activity's thread, as Temporal's own context does. */
-  private static final ThreadLocal<StageMetrics> CURRENT = new ThreadLocal<>();
+  private static final ThreadLocal<Current> CURRENT = new ThreadLocal<>();
+
+  /** What a heartbeat updates: the run's metrics, and its ledger entry (null outside a sweep). */
+  private record Current(StageMetrics metrics, DeviceLedger.Attempt attempt) {}
   private final String stage;
   private final RunLabels labels;
   private final DevicePool.Claim claim;
+  private final DeviceLedger ledger;
 
-  private StageRun(String stage, RunLabels labels, DevicePool.Claim claim) {
+  private StageRun(String stage, RunLabels labels, DevicePool.Claim claim, DeviceLedger ledger) {
     this.stage = stage;
-    this.labels = labels;
+    this.labels = RunLabels.orNone(labels);
     this.claim = claim;
+    this.ledger = ledger;
   }
 
-  /** A CPU stage. */
-  static StageRun of(String stage, RunLabels labels) {
-    return new StageRun(stage, labels, null);
+  /** A CPU stage; its attempts' time goes to {@code ledger}. */
+  static StageRun of(String stage, RunLabels labels, DeviceLedger ledger) {
+    return new StageRun(stage, labels, null, ledger);
   }
 
-  /** A stage that leases {@code claim}'s devices while it runs (waiting, heartbeating, while they are busy). */
-  static StageRun onDevices(String stage, RunLabels labels, DevicePool.Claim claim) {
-    return new StageRun(stage, labels, claim);
+  /**
+   * A stage that leases {@code claim}'s devices while it runs (waiting, heartbeating, while they
+   * are busy); the time it holds them goes to {@code ledger}.
+   */
+  static StageRun onDevices(String stage, RunLabels labels, DevicePool.Claim claim, DeviceLedger ledger) {
+    return new StageRun(stage, labels, claim, ledger);
   }
 
   /** The body gets the leased devices (none for a CPU stage). */
@@ -76,8 +85,10 @@ final class StageRun {
 
   private <T extends StageOutput> T runLeased(OnDevices<T> body, List<Device> devices) {
     StageMetrics metrics = StageMetrics.start(stage, labels, devices.isEmpty() ? null : devices.get(0));
-    StageMetrics outer = CURRENT.get();
-    CURRENT.set(metrics);
+    DeviceLedger.Attempt attempt = labels.sweep().isEmpty() ? null : ledger.start(labels.sweep(), stage, labels.trial(),
+        labels.clusters(), devices.stream().anyMatch(Device::isGpu) ? "gpu" : "cpu", devices.size());
+    Current outer = CURRENT.get();
+    CURRENT.set(new Current(metrics, attempt));
     String outcome = StageMetrics.FAILED;
     try {
       T output = body.call(devices);
@@ -107,6 +118,9 @@ final class StageRun {
       throw retryable(e);
     } finally {
       metrics.end(outcome);
+      if (attempt != null) {
+        attempt.end(outcome);
+      }
       CURRENT.set(outer);
     }
   }
@@ -140,9 +154,12 @@ final class StageRun {
   }
 
   static void heartbeat(StageProgress progress) {
-    StageMetrics metrics = CURRENT.get();
-    if (metrics != null) {
-      metrics.progress(progress);
+    Current current = CURRENT.get();
+    if (current != null) {
+      current.metrics().progress(progress);
+      if (current.attempt() != null) {
+        current.attempt().progress();
+      }
     }
     if (inActivity()) {
       Activity.getExecutionContext().heartbeat(progress);

@@ -49,7 +49,7 @@ public final class TrainingActivitiesImpl implements TrainingActivities {
 
   @Override
   public TrainingArtifact train(TrainingRequest request) {
-    return StageRun.onDevices(STAGE, request.labels(), devices).run(leased -> {
+    return StageRun.onDevices(STAGE, request.labels(), devices, store.ledger()).run(leased -> {
       Artifact dataset = Inputs.require(store, DatasetActivitiesImpl.STAGE, DatasetActivitiesImpl.VERSION,
           request.datasetId());
       Artifact clustering = request.conditioning() == Conditioning.CLUSTERS

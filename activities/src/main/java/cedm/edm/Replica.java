@@ -9,6 +9,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
 import cedm.optim.Autograd;
+import cedm.optim.Scalars;
 import java.nio.ByteBuffer;
 import java.util.Map;
 
@@ -78,7 +79,7 @@ final class Replica {
       Autograd.backward(() -> {
         perPixel[0] = EdmLoss.perPixel(precond, params, y, labels, augmented == null ? null : augmented.labels(),
             drawn.rndNormal(), noise, drawn.dropout());
-        return perPixel[0].sum().div(plan.batch());
+        return Scalars.div(perPixel[0].sum(), plan.batch());
       });
       return perPixel[0].sum().getFloat();
     }

@@ -40,8 +40,8 @@ public final class Safetensors {
     }
     Map<String, NDArray> out = new LinkedHashMap<>();
     for (NDArray decoded : list) {
-      // DJL decodes into Java buffers that torch does not own; state that lives for a whole run
-      // (weights, Adam moments) gets storage of torch's own, as freshly made state has.
+      // DJL decodes into Java buffers that torch does not own and that live only while their
+      // array is open; state that lives for a whole run (weights, Adam moments) gets torch's own.
       NDArray owned = decoded.duplicate();
       owned.setName(decoded.getName());
       decoded.close();

@@ -1,6 +1,8 @@
 package cedm.optim;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 
 /**
  * Arithmetic with a constant, for code that autograd records. DJL's {@code x.mul(0.5)} wraps the
@@ -12,10 +14,17 @@ import ai.djl.ndarray.NDArray;
 public final class Scalars {
   private Scalars() {}
 
-  /** {@code value} as a 0-dim tensor of {@code like}'s type and device, owned by torch (a copy). */
+  /**
+   * {@code value} as a 0-dim tensor of {@code like}'s type and device, owned by torch: torch's
+   * full() for float32 and narrower (as torch rounds a Python scalar), a clone for float64, whose
+   * exact value only a Java-made tensor holds (DJL's toType of the same type would alias it).
+   */
   public static NDArray of(NDArray like, double value) {
+    if (like.getDataType() != DataType.FLOAT64) {
+      return like.getManager().full(new Shape(), (float) value, like.getDataType());
+    }
     try (NDArray onJavaMemory = like.getManager().create(value)) {
-      return onJavaMemory.toType(like.getDataType(), true);
+      return onJavaMemory.duplicate();
     }
   }
 

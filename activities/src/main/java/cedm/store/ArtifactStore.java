@@ -173,8 +173,18 @@ public final class ArtifactStore {
   }
 
   /** Where a sweep keeps its submitted spec. */
+  /** The device time of every stage attempt, per sweep. */
+  public DeviceLedger ledger() {
+    return new DeviceLedger(this);
+  }
+
   public Path sweepDir(String sweepId) throws IOException {
-    return Files.createDirectories(root.resolve("sweeps").resolve(sweepId));
+    return Files.createDirectories(sweepPath(sweepId));
+  }
+
+  /** Where {@link #sweepDir} is, without creating it (for readers). */
+  public Path sweepPath(String sweepId) {
+    return root.resolve("sweeps").resolve(sweepId);
   }
 
   public Path artifactDir(StageKey key) {

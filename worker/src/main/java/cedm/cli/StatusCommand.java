@@ -1,5 +1,6 @@
 package cedm.cli;
 
+import cedm.report.DeviceTime;
 import cedm.runtime.SweepRecords;
 import cedm.store.ArtifactStore;
 import cedm.workflow.SweepStatus;
@@ -26,13 +27,13 @@ final class StatusCommand extends SweepCommand implements Callable<Integer> {
       if (recorded.isEmpty()) {
         throw unreachable;
       }
-      return printRecorded(recorded.get(), "the server at " + connection.target + " does not answer");
+      return printRecorded(recorded.get(), artifacts, "the server at " + connection.target + " does not answer");
     }
     try (c) {
       Optional<WorkflowExecutionStatus> state = c.sweeps.state(sweepId);
       if (state.isEmpty()) {
         if (recorded.isPresent()) {
-          return printRecorded(recorded.get(), "the server at " + connection.target + " does not know it");
+          return printRecorded(recorded.get(), artifacts, "the server at " + connection.target + " does not know it");
         }
         throw new UserError("the server at " + connection.target + " does not know sweep " + sweepId
             + " (an embedded server forgets sweeps when it restarts: `cedm resume " + sweepId + "`)", 1);
@@ -41,12 +42,18 @@ final class StatusCommand extends SweepCommand implements Callable<Integer> {
       StatusView.lines(c.sweeps.status(sweepId), c.sweeps.searchEvidence(sweepId), c.sweeps.running(sweepId))
           .forEach(out()::println);
     }
+    printDeviceTime(artifacts);
     return 0;
   }
 
-  private int printRecorded(SweepStatus status, String why) {
+  private int printRecorded(SweepStatus status, ArtifactStore artifacts, String why) throws java.io.IOException {
     out().println("state: finished (" + why + "; this is the record its run left in the store)");
     StatusView.lines(status, List.of(), List.of()).forEach(out()::println);
+    printDeviceTime(artifacts);
     return 0;
+  }
+
+  private void printDeviceTime(ArtifactStore artifacts) throws java.io.IOException {
+    StatusView.deviceTime(DeviceTime.of(artifacts.ledger().entries(sweepId))).forEach(out()::println);
   }
 }

@@ -2,6 +2,7 @@ package cedm.cli;
 
 import cedm.activity.EvaluationArtifact;
 import cedm.activity.StageProgress;
+import cedm.report.DeviceTime;
 import cedm.runtime.SweepClient.RunningStage;
 import cedm.workflow.StageReport;
 import cedm.workflow.Probe;
@@ -105,6 +106,27 @@ final class StatusView {
       }
     }
     return s.toString().stripTrailing();
+  }
+
+  /** The sweep's device time per stage and per grid point, from the store's ledger. */
+  static List<String> deviceTime(DeviceTime time) {
+    List<String> lines = new ArrayList<>();
+    if (time.isEmpty()) {
+      return lines;
+    }
+    lines.add("device time (GPU-hours, and hours of CPU slots standing in for GPUs; every attempt counts)");
+    lines.add(String.format(Locale.ROOT, "  %-16s %9s %11s %9s", "stage", "GPU h", "CPU-slot h", "attempts"));
+    time.byStage().forEach((stage, h) -> lines.add(hours(stage, h)));
+    lines.add(hours("total", time.total()));
+    if (!time.byPoint().isEmpty()) {
+      lines.add(String.format(Locale.ROOT, "  %-16s %9s %11s %9s", "point", "GPU h", "CPU-slot h", "attempts"));
+      time.byPoint().forEach((point, h) -> lines.add(hours(point, h)));
+    }
+    return lines;
+  }
+
+  private static String hours(String what, DeviceTime.Hours h) {
+    return String.format(Locale.ROOT, "  %-16s %9.4f %11.4f %9d", what, h.gpu(), h.cpuSlots(), h.attempts());
   }
 
   /** "attempt 3 of 10", or "attempt 3" when attempts are unlimited. */

@@ -14,7 +14,7 @@ final class MarkdownReport {
 
   private MarkdownReport() {}
 
-  static String render(ReportData d, Figure cmax, Figure samples) {
+  static String render(ReportData d, Figure cmax, Figure samples, DeviceTime time) {
     StringBuilder md = new StringBuilder();
     md.append("# Sweep ").append(d.sweepId()).append("\n\n");
     md.append(d.finished() ? "The sweep is finished." : "The sweep is not finished (" + d.phase()
@@ -28,6 +28,7 @@ final class MarkdownReport {
     md.append("## FID during training\n\n")
         .append("cedm evaluates each model once, when its training ends, so there are no intermediate "
             + "evaluations to plot against Mimg (the paper's Fig. 2).\n\n");
+    deviceTime(md, time);
     md.append("## Samples per cluster\n\n");
     if (samples == null) {
       md.append("No sample grid: no clustering point has a trained and scored model yet, or it was turned off "
@@ -37,6 +38,35 @@ final class MarkdownReport {
           .append(")\n");
     }
     return md.toString();
+  }
+
+  private static void deviceTime(StringBuilder md, DeviceTime time) {
+    md.append("## Device time\n\n");
+    if (time.isEmpty()) {
+      md.append("No stage of this sweep has recorded device time in this store.\n\n");
+      return;
+    }
+    md.append("Hours the stages held their devices, from the store's ledger: GPU-hours, and hours of CPU slots "
+        + "that stood in for GPUs. Every attempt counts, failed and repeated ones too; reused artifacts cost "
+        + "nothing.\n\n");
+    table(md, "stage", time.byStage(), time.total());
+    if (!time.byPoint().isEmpty()) {
+      table(md, "point", time.byPoint(), null);
+    }
+  }
+
+  private static void table(StringBuilder md, String what, java.util.Map<String, DeviceTime.Hours> rows,
+      DeviceTime.Hours total) {
+    md.append("| ").append(what).append(" | GPU h | CPU-slot h | attempts |\n|---|---:|---:|---:|\n");
+    rows.forEach((name, h) -> md.append(row(name, h)));
+    if (total != null) {
+      md.append(row("**total**", total));
+    }
+    md.append('\n');
+  }
+
+  private static String row(String name, DeviceTime.Hours h) {
+    return String.format(Locale.ROOT, "| %s | %.4f | %.4f | %d |%n", name, h.gpu(), h.cpuSlots(), h.attempts());
   }
 
   private static void results(StringBuilder md, ReportData d) {

@@ -53,7 +53,7 @@ public final class SweepReport {
               + "%d samples each", best.point(), Math.min(options.clusters(), model.classCounts().length),
           options.perCluster()));
     }
-    String markdown = MarkdownReport.render(data, cmax, samples);
+    String markdown = MarkdownReport.render(data, cmax, samples, DeviceTime.of(store.ledger().entries(status.sweepId())));
     Files.writeString(out.resolve(MARKDOWN), markdown);
     Path html = out.resolve(HTML);
     Files.writeString(html, HtmlReport.render("cedm sweep " + status.sweepId(), markdown));

@@ -44,7 +44,7 @@ public final class SweepRecords {
 
   /** The checked spec of a submitted sweep. */
   public ExperimentSpec load(String sweepId) throws IOException {
-    Path file = store.root().resolve("sweeps").resolve(sweepId).resolve("spec.json");
+    Path file = store.sweepPath(sweepId).resolve("spec.json");
     if (!Files.isRegularFile(file)) {
       throw new NoSuchSweepException(sweepId, store.root());
     }
@@ -63,7 +63,7 @@ public final class SweepRecords {
 
   /** The status kept when the sweep finished, if it did. */
   public Optional<SweepStatus> finalStatus(String sweepId) throws IOException {
-    Path file = store.root().resolve("sweeps").resolve(sweepId).resolve(FINAL_STATUS);
+    Path file = store.sweepPath(sweepId).resolve(FINAL_STATUS);
     return Files.isRegularFile(file) ? Optional.of(STATUS_JSON.readValue(file.toFile(), SweepStatus.class))
         : Optional.empty();
   }

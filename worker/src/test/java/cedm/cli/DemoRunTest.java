@@ -111,6 +111,29 @@ class DemoRunTest {
     assertTrue(java.nio.file.Files.readString(dir.resolve("report.html")).contains("<img src=\"samples.png\""));
   }
 
+  /** The report's device time, from the store's ledger: every device stage, the total, every grid point. */
+  @Test
+  void theReportShowsTheDeviceTimeOfEveryStageAndPoint() throws Exception {
+    Matcher at = Pattern.compile("cedm: report at (\\S+)").matcher(run.out());
+    assertTrue(at.find(), run.out() + run.err());
+    String md = java.nio.file.Files.readString(Path.of(at.group(1)).getParent().resolve("report.md"));
+    String section = md.substring(md.indexOf("## Device time"), md.indexOf("## Samples per cluster"));
+    double sum = 0;
+    for (String stage : java.util.List.of("features", "clustering", "training", "evaluation")) {
+      Matcher row = Pattern.compile("(?m)^\\| " + stage + " \\| 0\\.0000 \\| (\\d+\\.\\d{4}) \\| ([1-9]\\d*) \\|$")
+          .matcher(section);
+      assertTrue(row.find(), stage + " held its CPU slot at least once:\n" + section);
+      sum += Double.parseDouble(row.group(1));
+    }
+    Matcher total = Pattern.compile("(?m)^\\| \\*\\*total\\*\\* \\| 0\\.0000 \\| (\\d+\\.\\d{4}) \\|").matcher(section);
+    assertTrue(total.find(), section);
+    assertEquals(sum, Double.parseDouble(total.group(1)), 0.0005, "the total adds the stages:\n" + section);
+    assertTrue(Double.parseDouble(total.group(1)) > 0, section);
+    Matcher training = Pattern.compile("(?m)^\\| training \\| 0\\.0000 \\| (\\d+\\.\\d{4})").matcher(section);
+    assertTrue(training.find() && Double.parseDouble(training.group(1)) > 0, "training took device time:\n" + section);
+    assertTrue(section.contains("| unconditional |") && section.contains("| temi-C="), "a row per point:\n" + section);
+  }
+
   /** Every dashboard query is valid PromQL, and every panel shows at least one series of the demo. */
   @Test
   void everyDashboardPanelShowsTheDemo() throws Exception {

@@ -3,7 +3,9 @@ package cedm.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import cedm.activity.StageProgress;
+import cedm.report.DeviceTime;
 import cedm.runtime.SweepClient.RunningStage;
+import cedm.store.DeviceLedger;
 import cedm.spec.ClusteringMethod;
 import cedm.workflow.GridPoint;
 import cedm.workflow.Probe;
@@ -44,5 +46,25 @@ class StatusViewTest {
         "clustering", false, "9@cpu-1", "s1/kmeans-C=3");
     assertEquals(List.of("grid", "  kmeans-C=3       running  clustering (attempt 3 of 10, last failure: "
         + "/store/x.npy: No space left on device)"), StatusView.trials("s1", trials, List.of(retrying)));
+  }
+
+  @Test
+  void deviceTimeAddsEveryAttemptPerStageAndPointWithGpusAndCpuSlotsApart() {
+    List<DeviceLedger.Entry> entries = List.of(
+        new DeviceLedger.Entry("features", "", 0, "gpu", 1, 1800, "computed", "t0"),
+        new DeviceLedger.Entry("training", "temi-C=4", 4, "gpu", 4, 900, "failed", "t1"),
+        new DeviceLedger.Entry("training", "temi-C=4", 4, "gpu", 4, 2700, "computed", "t2"),
+        new DeviceLedger.Entry("training", "unconditional", 0, "cpu", 1, 3600, "computed", "t3"),
+        new DeviceLedger.Entry("dataset", "", 0, "cpu", 0, 60, "computed", "t4"));
+    assertEquals(List.of(
+        "device time (GPU-hours, and hours of CPU slots standing in for GPUs; every attempt counts)",
+        "  stage                GPU h  CPU-slot h  attempts",
+        "  dataset             0.0000      0.0000         1",
+        "  features            0.5000      0.0000         1",
+        "  training            4.0000      1.0000         3",
+        "  total               4.5000      1.0000         5",
+        "  point                GPU h  CPU-slot h  attempts",
+        "  temi-C=4            4.0000      0.0000         2",
+        "  unconditional       0.0000      1.0000         1"), StatusView.deviceTime(DeviceTime.of(entries)));
   }
 }

@@ -24,7 +24,8 @@ class MetricsEndpointTest {
   @Test
   void servesCedmAndTemporalMetrics() throws Exception {
     AtomicReference<Double> value = new AtomicReference<>(0.25);
-    Gauge.builder("cedm.training.loss", value, AtomicReference::get).tag("trial", "probe").register(Metrics.globalRegistry);
+    // A name of its own: a meter of another test's training in this JVM would have other tag keys.
+    Gauge.builder("cedm.endpoint.probe", value, AtomicReference::get).tag("trial", "probe").register(Metrics.globalRegistry);
     try (MetricsEndpoint endpoint = MetricsEndpoint.start("127.0.0.1:0");
         EmbeddedTemporal server = EmbeddedTemporal.start(0)) {
       ConnectionOptions options = ConnectionOptions.plain(server.target(), "default");
@@ -43,7 +44,7 @@ class MetricsEndpointTest {
           body = r.body();
           Thread.sleep(500);
         }
-        assertTrue(body.contains("cedm_training_loss{trial=\"probe\"} 0.25"), "cedm's gauge is served");
+        assertTrue(body.contains("cedm_endpoint_probe{trial=\"probe\"} 0.25"), "cedm's gauge is served");
         assertTrue(body.lines().anyMatch(l -> l.startsWith("temporal_") && l.contains("task_queue=\"q-cpu\"")),
             "the SDK's worker metrics, per task queue; served: "
                 + body.lines().filter(l -> !l.startsWith("#")).map(l -> l.replaceAll("[{ ].*", "")).distinct().toList());
