@@ -62,17 +62,23 @@ public final class EvaluationActivitiesImpl implements EvaluationActivities {
 
   /** {@code maxShards} > 0 stops after that many new shards and returns null (tests simulate a kill with it). */
   EvaluationArtifact evaluate(EvaluationRequest request, int maxShards) throws Exception {
-    Artifact model = Inputs.require(store, TrainingActivitiesImpl.STAGE, TrainingActivitiesImpl.VERSION,
-        request.trainingId());
+    Artifact model = request.snapshotId() == null
+        ? Inputs.require(store, TrainingActivitiesImpl.STAGE, TrainingActivitiesImpl.VERSION, request.trainingId())
+        : Inputs.require(store, TrainingActivitiesImpl.SNAPSHOT_STAGE, TrainingActivitiesImpl.VERSION,
+            request.snapshotId());
     Artifact dataset = Inputs.require(store, DatasetActivitiesImpl.STAGE, DatasetActivitiesImpl.VERSION,
         request.datasetId());
     EvaluationSpec spec = request.evaluation();
     ObjectNode section = JSON.createObjectNode();
-    section.set("params", JSON.valueToTree(spec));
+    ObjectNode params = JSON.valueToTree(spec);
+    // When snapshots are evaluated decides nothing about this evaluation's samples.
+    params.remove("duringTraining");
+    section.set("params", params);
     section.put("models", modelDigests(spec));
     // A model retrained under the same id (after its artifact was lost or corrupt) is evaluated again.
     section.put("trained", model.manifest().contentDigest());
-    StageKey key = StageKey.of(STAGE, VERSION, section, List.of(request.trainingId(), request.datasetId()));
+    StageKey key = StageKey.of(STAGE, VERSION, section, List.of(
+        request.snapshotId() == null ? request.trainingId() : request.snapshotId(), request.datasetId()));
     ArtifactStore.Obtained obtained = store.obtain(key, dir -> {
       JsonNode meta = produce(request, key, model, dataset, dir, maxShards);
       if (meta == null) {
@@ -84,7 +90,10 @@ public final class EvaluationActivitiesImpl implements EvaluationActivities {
     EvaluationArtifact scores = new EvaluationArtifact(key.id(), obtained.reused(),
         RunLabels.orNone(request.labels()).trial(), m.get("proxy").asBoolean(), spec.samplesPerSet(),
         doubles(m.get("fid")), doubles(m.get("fdd")));
-    EvaluationMetrics.report(request.labels(), scores);
+    if (request.snapshotId() == null) {
+      // The trial's FID gauges hold its final model's scores; snapshots are the curve in status and report.
+      EvaluationMetrics.report(request.labels(), scores);
+    }
     return scores;
   }
 

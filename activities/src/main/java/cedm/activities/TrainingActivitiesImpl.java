@@ -2,6 +2,7 @@ package cedm.activities;
 
 import ai.djl.Device;
 import cedm.activity.RunLabels;
+import cedm.activity.SnapshotArtifact;
 import cedm.activity.StageProgress;
 import cedm.activity.TrainingActivities;
 import cedm.activity.TrainingArtifact;
@@ -20,16 +21,22 @@ import cedm.store.StageKey;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** EDM training of one grid point on this worker's device, resumable from its checkpoints. */
 public final class TrainingActivitiesImpl implements TrainingActivities {
+  private static final Logger log = LoggerFactory.getLogger(TrainingActivitiesImpl.class);
   static final String STAGE = "training";
   static final int VERSION = 1;
+  /** EMA weights of a training at some kimg, laid out as a trained model (evaluation during training). */
+  static final String SNAPSHOT_STAGE = "training-snapshot";
   /** The EMA weights, safetensors with NVlabs/edm's EDMPrecond parameter names. */
   public static final String EMA = "ema.safetensors";
   /** The network's configuration, to rebuild it for sampling or in NVlabs/edm. */
@@ -50,23 +57,54 @@ public final class TrainingActivitiesImpl implements TrainingActivities {
   @Override
   public TrainingArtifact train(TrainingRequest request) {
     return StageRun.onDevices(STAGE, request.labels(), devices, store.ledger()).run(leased -> {
-      Artifact dataset = Inputs.require(store, DatasetActivitiesImpl.STAGE, DatasetActivitiesImpl.VERSION,
-          request.datasetId());
-      Artifact clustering = request.conditioning() == Conditioning.CLUSTERS
-          ? Inputs.require(store, ClusteringActivitiesImpl.STAGE, ClusteringActivitiesImpl.VERSION, request.clusteringId())
-          : null;
-      List<String> inputs = new ArrayList<>(List.of(request.datasetId()));
-      if (clustering != null) {
-        inputs.add(request.clusteringId());
-      }
-      StageKey key = StageKey.of(STAGE, VERSION, section(request), inputs);
-      ArtifactStore.Obtained obtained = store.obtain(key, dir -> produce(request, key, dataset, clustering, leased, dir),
+      Sources in = sources(request);
+      ArtifactStore.Obtained obtained = store.obtain(in.key(), dir -> produce(request, in, leased, dir, 0),
           StageRun::heartbeatWaiting);
       JsonNode m = obtained.artifact().manifest().meta();
-      return new TrainingArtifact(key.id(), obtained.reused(), RunLabels.orNone(request.labels()).trial(), m.get("labelDim").asInt(),
-          m.get("parameters").asLong(), m.get("kimg").asDouble(), m.get("steps").asLong(), m.get("loss").asDouble(),
-          m.get("resumedAtKimg").asDouble());
+      return new TrainingArtifact(in.key().id(), obtained.reused(), RunLabels.orNone(request.labels()).trial(),
+          m.get("labelDim").asInt(), m.get("parameters").asLong(), m.get("kimg").asDouble(), m.get("steps").asLong(),
+          m.get("loss").asDouble(), m.get("resumedAtKimg").asDouble());
     });
+  }
+
+  @Override
+  public SnapshotArtifact snapshot(TrainingRequest request, double kimg) {
+    return StageRun.onDevices(STAGE, request.labels(), devices, store.ledger()).run(leased -> {
+      Sources in = sources(request);
+      String trial = RunLabels.orNone(request.labels()).trial();
+      StageKey key = StageKey.of(SNAPSHOT_STAGE, VERSION, JSON.createObjectNode().put("kimg", kimg),
+          List.of(in.key().id()));
+      long stop = Math.round(kimg * 1000);
+      if (store.find(key).isEmpty() && checkpoints(request, in.key()).latest().map(c -> c.step() > stop).orElse(false)) {
+        log.warn("EDM {}: trained past {} kimg before evaluation during training was on; no snapshot there", trial, kimg);
+        return new SnapshotArtifact(null, false, trial, kimg, in.key().id());
+      }
+      ArtifactStore.Obtained obtained = store.obtain(key, dir -> produce(request, in, leased, dir, stop),
+          StageRun::heartbeatWaiting);
+      return new SnapshotArtifact(key.id(), obtained.reused(), trial,
+          obtained.artifact().manifest().meta().get("kimg").asDouble(), in.key().id());
+    });
+  }
+
+  /** The training's inputs and its key, which snapshots share. */
+  private record Sources(StageKey key, Artifact dataset, Artifact clustering) {}
+
+  private Sources sources(TrainingRequest request) throws IOException {
+    Artifact dataset = Inputs.require(store, DatasetActivitiesImpl.STAGE, DatasetActivitiesImpl.VERSION,
+        request.datasetId());
+    Artifact clustering = request.conditioning() == Conditioning.CLUSTERS
+        ? Inputs.require(store, ClusteringActivitiesImpl.STAGE, ClusteringActivitiesImpl.VERSION,
+            request.clusteringId())
+        : null;
+    List<String> ids = new ArrayList<>(List.of(request.datasetId()));
+    if (clustering != null) {
+      ids.add(request.clusteringId());
+    }
+    return new Sources(StageKey.of(STAGE, VERSION, section(request), ids), dataset, clustering);
+  }
+
+  private Checkpoints checkpoints(TrainingRequest request, StageKey key) throws IOException {
+    return new Checkpoints(store.workDir(key).resolve("checkpoints"), request.training().keepCheckpoints());
   }
 
   private static JsonNode section(TrainingRequest r) {
@@ -81,8 +119,11 @@ public final class TrainingActivitiesImpl implements TrainingActivities {
     return section;
   }
 
-  private JsonNode produce(TrainingRequest request, StageKey key, Artifact dataset, Artifact clustering,
-      List<Device> devices, Path dir) throws Exception {
+  /** Trains (to the end, or up to {@code stopAtNimg} for a snapshot) and writes a model artifact into {@code dir}. */
+  private JsonNode produce(TrainingRequest request, Sources in, List<Device> devices, Path dir, long stopAtNimg)
+      throws Exception {
+    Artifact dataset = in.dataset();
+    Artifact clustering = in.clustering();
     Path imagesFile = dataset.file(DatasetImporter.IMAGES);
     long[] shape = Npy.readHeader(imagesFile).shape();
     if (shape.length != 4) {
@@ -112,8 +153,7 @@ public final class TrainingActivitiesImpl implements TrainingActivities {
           + data.height() + "x" + data.width());
     }
     TrainingMetrics metrics = new TrainingMetrics(request.labels());
-    Checkpoints checkpoints = new Checkpoints(store.workDir(key).resolve("checkpoints"),
-        request.training().keepCheckpoints());
+    Checkpoints checkpoints = checkpoints(request, in.key());
     String label = "EDM " + RunLabels.orNone(request.labels()).trial();
     StageProgress[] last = {new StageProgress(label, 0, Math.round(request.training().durationMimg() * 1000), "kimg")};
     EdmTrainer.Outcome outcome = new EdmTrainer(request.training(), config, request.seed(), devices).train(data,
@@ -142,7 +182,7 @@ public final class TrainingActivitiesImpl implements TrainingActivities {
           public void alive() {
             StageRun.heartbeat(last[0]);
           }
-        }, 0);
+        }, stopAtNimg);
     if (outcome.resumedAtNimg() > 0) {
       metrics.resumed();
     }

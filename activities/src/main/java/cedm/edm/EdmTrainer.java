@@ -115,8 +115,9 @@ public final class EdmTrainer {
 
   /**
    * Trains until duration_mimg, resuming from the newest valid checkpoint, and writes the EMA
-   * weights to {@code emaOut}. {@code stopAtNimg} (if positive) stops there without a checkpoint,
-   * as a killed worker would (tests).
+   * weights to {@code emaOut}. {@code stopAtNimg} (if positive) stops at the first step that
+   * reaches it, with a checkpoint there, so that the next call continues exactly (snapshots for
+   * evaluation during training); {@code emaOut} then holds the EMA of that moment.
    */
   public Outcome train(TrainingData data, Checkpoints checkpoints, Path emaOut, Listener listener,
       long stopAtNimg) throws IOException {
@@ -206,6 +207,9 @@ public final class EdmTrainer {
           tickImages = 0;
           tickStart = System.nanoTime();
         }
+      }
+      if (s.nimg < total && (lastCheckpoint == null || lastCheckpoint.step() != s.nimg)) {
+        lastCheckpoint = save(checkpoints, s);
       }
       s.ema.save(emaOut);
       return new Outcome(s.nimg, s.step, lastLoss, resumedAt, net.layout().count());

@@ -2,13 +2,16 @@ package cedm.activities;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
 import cedm.activity.DatasetArtifact;
-import cedm.activity.RunLabels;
 import cedm.activity.DatasetRequest;
+import cedm.activity.RunLabels;
+import cedm.activity.SnapshotArtifact;
 import cedm.activity.StageProgress;
 import cedm.activity.TrainingActivities;
 import cedm.activity.TrainingArtifact;
@@ -53,6 +56,66 @@ class TrainingActivitiesTest {
   @AfterAll
   static void stopRecording() {
     Metrics.removeRegistry(METRICS);
+  }
+
+  /**
+   * Evaluation during training: training up to snapshots and then to the end gives bit for bit
+   * the model of one uninterrupted training; a snapshot is memoised per (training, kimg); a
+   * training already past a kimg without a snapshot there answers with none.
+   */
+  @Test
+  void trainingInStretchesToSnapshotsEndsWithTheUninterruptedModel() throws Exception {
+    ExperimentSpec spec = SpecLoader.parse("s.yaml", """
+        name: s
+        dataset: {kind: shapes, count: 48, resolution: 16, groups: 3}
+        features: {extractor: builtin}
+        training: {preset: tiny, duration_mimg: 0.00016, batch_size: 16, checkpoint_kimg: 0.064, tick_kimg: 0.032}
+        evaluation: {feature_network: builtin}
+        """, tmp).spec();
+    ArtifactStore straight = new ArtifactStore(tmp.resolve("straight"));
+    ArtifactStore stretched = new ArtifactStore(tmp.resolve("stretched"));
+    TrainingArtifact expected = new TrainingActivitiesImpl(straight, DevicePool.cpu(1).slot(0)).train(request(straight, spec));
+    TrainingActivitiesImpl training = new TrainingActivitiesImpl(stretched, DevicePool.cpu(1).slot(0));
+    TrainingRequest request = request(stretched, spec);
+    SnapshotArtifact first = training.snapshot(request, 0.05);
+    assertEquals(0.064, first.kimg(), 1e-12, "the first step that reaches 0.05 kimg (batches of 16)");
+    assertFalse(first.reused());
+    assertTrue(training.snapshot(request, 0.05).reused(), "memoised per (training, kimg)");
+    SnapshotArtifact second = training.snapshot(request, 0.1);
+    TrainingArtifact model = training.train(request);
+    assertEquals(expected.artifactId(), model.artifactId());
+    assertEquals(first.trainingId(), model.artifactId());
+    assertArrayEquals(Files.readAllBytes(straight.artifactDir(new cedm.store.StageKey(TrainingActivitiesImpl.STAGE,
+            TrainingActivitiesImpl.VERSION, expected.artifactId())).resolve(TrainingActivitiesImpl.EMA)),
+        Files.readAllBytes(stretched.artifactDir(new cedm.store.StageKey(TrainingActivitiesImpl.STAGE,
+            TrainingActivitiesImpl.VERSION, model.artifactId())).resolve(TrainingActivitiesImpl.EMA)),
+        "stopping for snapshots changes nothing");
+    assertFalse(java.util.Arrays.equals(Files.readAllBytes(stretched.artifactDir(new cedm.store.StageKey(
+        TrainingActivitiesImpl.SNAPSHOT_STAGE, TrainingActivitiesImpl.VERSION, second.artifactId()))
+        .resolve(TrainingActivitiesImpl.EMA)), Files.readAllBytes(stretched.artifactDir(new cedm.store.StageKey(
+        TrainingActivitiesImpl.STAGE, TrainingActivitiesImpl.VERSION, model.artifactId())).resolve(TrainingActivitiesImpl.EMA))),
+        "a snapshot holds the EMA of its moment, not the end's");
+    SnapshotArtifact afterTheFact = new TrainingActivitiesImpl(straight, DevicePool.cpu(1).slot(0))
+        .snapshot(request(straight, spec), 0.05);
+    assertArrayEquals(Files.readAllBytes(snapshotEma(stretched, first)), Files.readAllBytes(snapshotEma(straight, afterTheFact)),
+        "a finished training (its checkpoints gone) is trained again from the start to the snapshot, bit for bit");
+
+    ArtifactStore late = new ArtifactStore(tmp.resolve("late"));
+    TrainingActivitiesImpl lateTraining = new TrainingActivitiesImpl(late, DevicePool.cpu(1).slot(0));
+    lateTraining.snapshot(request(late, spec), 0.1);
+    assertNull(lateTraining.snapshot(request(late, spec), 0.05).artifactId(),
+        "an unfinished training already past 0.05 kimg has no snapshot there");
+  }
+
+  private static Path snapshotEma(ArtifactStore store, SnapshotArtifact snapshot) {
+    return store.artifactDir(new cedm.store.StageKey(TrainingActivitiesImpl.SNAPSHOT_STAGE, TrainingActivitiesImpl.VERSION,
+        snapshot.artifactId())).resolve(TrainingActivitiesImpl.EMA);
+  }
+
+  private static TrainingRequest request(ArtifactStore store, ExperimentSpec spec) throws Exception {
+    DatasetArtifact dataset = new DatasetActivitiesImpl(store).importDataset(new DatasetRequest(spec.dataset(), 0, RunLabels.NONE));
+    return new TrainingRequest(dataset.artifactId(), Conditioning.DATASET_LABELS, null, spec.training(), 0,
+        new RunLabels("sweep-1", "ground-truth", 0));
   }
 
   @Test

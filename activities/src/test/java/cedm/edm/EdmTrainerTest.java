@@ -51,14 +51,14 @@ class EdmTrainerTest {
 
     Checkpoints resumedCkpt = new Checkpoints(tmp.resolve("resumed"), 3);
     trainer(spec).train(data, resumedCkpt, tmp.resolve("ignored.safetensors"), p -> {}, 40);
-    assertEquals(16 * 2, resumedCkpt.latest().orElseThrow().step(), "killed after step 5: newest checkpoint at step 4");
-    // The newest checkpoint is corrupt as well: training falls back to the one at step 2.
+    assertEquals(40, resumedCkpt.latest().orElseThrow().step(), "stopped after step 5, with a checkpoint there");
+    // The newest checkpoint is corrupt: training falls back to the one at step 4.
     Path newest = resumedCkpt.latest().orElseThrow().dir().resolve("net.safetensors");
     byte[] bytes = Files.readAllBytes(newest);
     bytes[bytes.length / 2] ^= 1;
     Files.write(newest, bytes);
     EdmTrainer.Outcome resumed = trainer(spec).train(data, resumedCkpt, tmp.resolve("resumed.safetensors"), p -> {}, 0);
-    assertEquals(16, resumed.resumedAtNimg());
+    assertEquals(32, resumed.resumedAtNimg());
     assertEquals(6, resumed.steps());
 
     assertArrayEquals(Files.readAllBytes(tmp.resolve("straight.safetensors")),

@@ -80,6 +80,10 @@ final class StatusView {
         s.append(' ').append(t.note());
       }
       lines.add(s.toString().stripTrailing());
+      if (!t.curve().isEmpty()) {
+        lines.add("    FID by kimg: " + String.join(", ", t.curve().stream()
+            .map(p -> String.format(Locale.ROOT, "%.1f: %.2f", p.kimg(), p.meanFid())).toList()));
+      }
     }
     return lines;
   }

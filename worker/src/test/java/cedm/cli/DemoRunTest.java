@@ -111,6 +111,33 @@ class DemoRunTest {
     assertTrue(java.nio.file.Files.readString(dir.resolve("report.html")).contains("<img src=\"samples.png\""));
   }
 
+  /**
+   * Evaluation during training: every point's curve has its two snapshots and its final model, each
+   * from an evaluation artifact on disk; the efficiency table has a row per point, the
+   * unconditional model at 1.00x.
+   */
+  @Test
+  void theDemoEvaluatesDuringTrainingAndReportsCurvesAndSampleEfficiency() throws Exception {
+    Matcher at = Pattern.compile("cedm: report at (\\S+)").matcher(run.out());
+    assertTrue(at.find(), run.out() + run.err());
+    String md = java.nio.file.Files.readString(Path.of(at.group(1)).getParent().resolve("report.md"));
+    String section = md.substring(md.indexOf("## FID during training"), md.indexOf("## Device time"));
+    Matcher row = Pattern.compile("(?m)^\\| (\\S+) \\| (\\d\\.\\d{4}) \\| (\\d+\\.\\d\\d) \\| evaluation/(\\w+) \\|$")
+        .matcher(section);
+    java.util.Map<String, java.util.List<String>> mimg = new java.util.TreeMap<>();
+    while (row.find()) {
+      mimg.computeIfAbsent(row.group(1), k -> new java.util.ArrayList<>()).add(row.group(2));
+      assertTrue(java.nio.file.Files.exists(store.resolve("artifacts/evaluation").resolve(row.group(4))
+          .resolve("manifest.json")), row.group());
+    }
+    assertEquals(8, mimg.size(), "six clustering points and two baselines:\n" + section);
+    mimg.forEach((point, at3) -> assertEquals(java.util.List.of("0.0010", "0.0020", "0.0030"), at3, point));
+    assertTrue(section.contains("| unconditional | 0.0030 | 1.00x |"), section);
+    assertEquals(8, Pattern.compile("(?m)^\\| \\S+ \\| (\\d\\.\\d{4} \\| \\d+\\.\\d\\dx|not reached \\| -) \\|$")
+        .matcher(section).results().count(), "an efficiency row per point:\n" + section);
+    assertTrue(run.out().contains("    FID by kimg: 1.0"), "cedm run prints each point's curve:\n" + run.out());
+  }
+
   /** The report's device time, from the store's ledger: every device stage, the total, every grid point. */
   @Test
   void theReportShowsTheDeviceTimeOfEveryStageAndPoint() throws Exception {

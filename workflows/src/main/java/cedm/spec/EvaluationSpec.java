@@ -18,7 +18,27 @@ public record EvaluationSpec(
     String inceptionModel,
     String dinov2Model,
     String fidReference,
-    boolean saveImages) {
+    boolean saveImages,
+    DuringTraining duringTraining) {
+
+  /**
+   * Evaluation of snapshots while training runs.
+   *
+   * @param everyMimg snapshot interval, null when off
+   * @param samples samples per snapshot (one set)
+   */
+  /** The evaluation of one snapshot: one set of during_training.samples samples, nothing saved. */
+  public EvaluationSpec forSnapshots() {
+    return new EvaluationSpec(1, duringTraining.samples(), batchSize, shardSize, steps, sigmaMin, sigmaMax, rho,
+        metrics, featureNetwork, inceptionModel, dinov2Model, fidReference, false, duringTraining);
+  }
+
+  public record DuringTraining(Double everyMimg, int samples) {
+    /** Histories and specs from before the field carry null: off. */
+    public static boolean enabled(DuringTraining d) {
+      return d != null && d.everyMimg() != null;
+    }
+  }
 
   public enum Metric {
     @JsonProperty("fid") FID,

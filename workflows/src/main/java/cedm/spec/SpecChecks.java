@@ -98,6 +98,11 @@ final class SpecChecks {
       add("/training/checkpoint_kimg", "is " + checkpoint + " kimg, longer than the whole run ("
           + duration.asDouble() * 1000 + " kimg)", "number > 0 and <= training.duration_mimg * 1000");
     }
+    JsonNode every = doc.at("/evaluation/during_training/every_mimg");
+    if (every.isNumber() && duration.isNumber() && every.asDouble() >= duration.asDouble()) {
+      add("/evaluation/during_training/every_mimg", "is " + every + " Mimg, not below the whole run ("
+          + duration + " Mimg): no snapshot would be taken", "number > 0 and < training.duration_mimg, or null");
+    }
     JsonNode batch = doc.at("/training/batch_size");
     JsonNode devices = doc.at("/runtime/gpus_per_trial");
     if (!batch.isInt() || !devices.isInt() || devices.asInt() < 1) {

@@ -11,15 +11,25 @@ import cedm.activity.TrainingActivities;
 import cedm.activity.TrainingArtifact;
 import cedm.activity.TrainingRequest;
 import cedm.activity.TrainingRequest.Conditioning;
+import cedm.activity.SnapshotArtifact;
+import cedm.spec.EvaluationSpec;
+import io.temporal.workflow.Async;
+import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A grid point's chain: its labels (clusters, the dataset's labels, or none), an EDM model trained
- * on them, and the model's FID (and FDD) over the spec's sample sets.
+ * on them, and the model's FID (and FDD) over the spec's sample sets; with evaluation during
+ * training, the model is trained in stretches up to each snapshot, whose evaluation runs beside
+ * the next stretch, and the trial's FID curve ends with the final model.
  */
 public final class TrialWorkflowImpl implements TrialWorkflow {
   private static final String TRAINING = "edm-training";
   private static final String EVALUATION = "evaluation";
+  /** Histories recorded before evaluation during training replay without snapshots. */
+  private static final String DURING_TRAINING = "evaluation-during-training";
 
   @Override
   public TrialResult run(TrialRequest request) {
@@ -54,18 +64,51 @@ public final class TrialWorkflowImpl implements TrialWorkflow {
     }
     TrainingActivities training = Workflow.newActivityStub(TrainingActivities.class,
         StageOptions.training(request.spec().runtime()));
-    TrainingArtifact model = training.train(new TrainingRequest(request.datasetId(), conditioning,
-        assignments == null ? null : assignments.artifactId(), request.spec().training(), request.spec().seed(),
-        run));
+    TrainingRequest train = new TrainingRequest(request.datasetId(), conditioning,
+        assignments == null ? null : assignments.artifactId(), request.spec().training(), request.spec().seed(), run);
+    EvaluationActivities evaluation = Workflow.newActivityStub(EvaluationActivities.class,
+        StageOptions.gpu(request.spec().runtime()));
+    List<Snapshot> snapshots = new ArrayList<>();
+    EvaluationSpec spec = request.spec().evaluation();
+    if (EvaluationSpec.DuringTraining.enabled(spec.duringTraining())
+        && Workflow.getVersion(DURING_TRAINING, Workflow.DEFAULT_VERSION, 1) >= 1) {
+      // Each snapshot is evaluated on the GPU queue while the next stretch of training runs.
+      for (double kimg : snapshotKimgs(spec.duringTraining().everyMimg(), request.spec().training().durationMimg())) {
+        SnapshotArtifact snapshot = training.snapshot(train, kimg);
+        if (snapshot.artifactId() != null) {
+          snapshots.add(new Snapshot(snapshot, Async.function(evaluation::evaluate, new EvaluationRequest(
+              snapshot.trainingId(), request.datasetId(), spec.forSnapshots(), run, snapshot.artifactId()))));
+        }
+      }
+    }
+    TrainingArtifact model = training.train(train);
     String trained = labels + "; " + model.describe();
     if (Workflow.getVersion(EVALUATION, Workflow.DEFAULT_VERSION, 1) == Workflow.DEFAULT_VERSION) {
       return new TrialResult(point, TrialState.DONE, assignments, model, null,
           trained + "; started before evaluation existed");
     }
-    EvaluationActivities evaluation = Workflow.newActivityStub(EvaluationActivities.class,
-        StageOptions.gpu(request.spec().runtime()));
     EvaluationArtifact scores = evaluation.evaluate(new EvaluationRequest(model.artifactId(), request.datasetId(),
-        request.spec().evaluation(), run));
-    return new TrialResult(point, TrialState.DONE, assignments, model, scores, trained + "; " + scores.describe());
+        spec, run));
+    List<CurvePoint> curve = new ArrayList<>();
+    for (Snapshot s : snapshots) {
+      EvaluationArtifact e = s.scores().get();
+      curve.add(new CurvePoint(s.snapshot().kimg(), e.fid(), e.artifactId()));
+    }
+    if (!snapshots.isEmpty()) {
+      curve.add(new CurvePoint(model.kimg(), scores.fid(), scores.artifactId()));
+    }
+    return new TrialResult(point, TrialState.DONE, assignments, model, scores, trained + "; " + scores.describe(),
+        curve);
+  }
+
+  private record Snapshot(SnapshotArtifact snapshot, Promise<EvaluationArtifact> scores) {}
+
+  /** every_mimg, 2 every_mimg, ... below the training's duration (the final model closes the curve), in kimg. */
+  static List<Double> snapshotKimgs(double everyMimg, double durationMimg) {
+    List<Double> kimgs = new ArrayList<>();
+    for (int i = 1; i * everyMimg < durationMimg * (1 - 1e-9); i++) {
+      kimgs.add(i * everyMimg * 1000);
+    }
+    return kimgs;
   }
 }

@@ -13,6 +13,7 @@ import cedm.activity.KnnActivities;
 import cedm.activity.KnnArtifact;
 import cedm.activity.KnnRequest;
 import cedm.activity.RunLabels;
+import cedm.activity.SnapshotArtifact;
 import cedm.activity.EvaluationActivities;
 import cedm.activity.EvaluationArtifact;
 import cedm.activity.EvaluationRequest;
@@ -31,6 +32,7 @@ final class FakeStages implements DatasetActivities, FeatureActivities, KnnActiv
   final List<RunLabels> clusteredFor = new CopyOnWriteArrayList<>();
   final List<TrainingRequest> trained = new CopyOnWriteArrayList<>();
   final List<EvaluationRequest> evaluated = new CopyOnWriteArrayList<>();
+  final List<String> snapshotted = new CopyOnWriteArrayList<>();
   private final ToDoubleFunction<Integer> utilisation;
   volatile long clusteringMillis;
   volatile String failFor;
@@ -83,12 +85,26 @@ final class FakeStages implements DatasetActivities, FeatureActivities, KnnActiv
   @Override
   public TrainingArtifact train(TrainingRequest request) {
     trained.add(request);
-    return new TrainingArtifact("edm-" + request.labels().trial(), false, request.labels().trial(), 3, 1000, 1, 10, 0.5, 0);
+    return new TrainingArtifact("edm-" + request.labels().trial(), false, request.labels().trial(), 3, 1000,
+        request.training().durationMimg() * 1000, 10, 0.5, 0);
+  }
+
+  @Override
+  public SnapshotArtifact snapshot(TrainingRequest request, double kimg) {
+    String trial = request.labels().trial();
+    snapshotted.add(trial + "@" + kimg);
+    return new SnapshotArtifact("snap-" + trial + "@" + kimg, false, trial, kimg, "edm-" + trial);
   }
 
   @Override
   public EvaluationArtifact evaluate(EvaluationRequest request) {
     evaluated.add(request);
+    if (request.snapshotId() != null) {
+      // Snapshots improve with training: FID 60 at the first, 45 at the second.
+      double fid = request.snapshotId().endsWith("@1.0") ? 60 : 45;
+      return new EvaluationArtifact("eval-" + request.snapshotId(), false, request.labels().trial(), true, 100,
+          List.of(fid), List.of());
+    }
     return new EvaluationArtifact("eval-" + request.labels().trial(), false, request.labels().trial(), true, 10, List.of(30.0, 32.0),
         List.of());
   }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import cedm.activity.RunLabels;
+import cedm.activity.EvaluationRequest;
 import cedm.activity.TrainingRequest;
 import cedm.spec.ExperimentSpec;
 import cedm.spec.LoadedSpec;
@@ -95,6 +96,44 @@ class SweepGridTest {
         && e.datasetId().equals("data1") && e.labels().equals(new RunLabels("grid-1", "temi-C=15", 15))));
     assertEquals(new RunLabels("grid-1", "unconditional", 0), trained.get("unconditional").labels());
     assertEquals(List.of(30.0, 32.0), trials.get("temi-C=15").evaluation().fid());
+  }
+
+  /**
+   * Evaluation during training: each point trains up to every snapshot, each snapshot is evaluated
+   * (one set of during_training.samples) and the final evaluation closes the curve.
+   */
+  @Test
+  void snapshotsAreEvaluatedWhileTrainingRunsAndMakeEachPointsCurve() throws Exception {
+    LoadedSpec spec = SpecLoader.parse("curve.yaml", """
+        name: curve
+        dataset: {kind: shapes}
+        features: {extractor: builtin, knn: 20}
+        clustering: {temi: {neighbours: 20}}
+        search: {enabled: false}
+        grid: {points: [4], methods: [temi], ground_truth: false}
+        training: {duration_mimg: 0.003, checkpoint_kimg: 1, tick_kimg: 1}
+        evaluation: {feature_network: builtin, sets: 2, during_training: {every_mimg: 0.001, samples: 100}}
+        """, Path.of("."));
+    FakeStages stages = new FakeStages(c -> 1.0);
+    SweepResult r = start(stages, spec.spec()).run(new SweepRequest("grid-1", spec.spec()));
+    assertEquals(List.of("temi-C=4@1.0", "temi-C=4@2.0", "unconditional@1.0", "unconditional@2.0"),
+        stages.snapshotted.stream().sorted().toList());
+    List<EvaluationRequest> ofSnapshots = stages.evaluated.stream().filter(e -> e.snapshotId() != null).toList();
+    assertEquals(4, ofSnapshots.size());
+    assertTrue(ofSnapshots.stream().allMatch(e -> e.evaluation().sets() == 1 && e.evaluation().samplesPerSet() == 100
+        && e.trainingId().equals("edm-" + e.labels().trial())), ofSnapshots.toString());
+    assertEquals(2, stages.evaluated.size() - ofSnapshots.size(), "and each final model, with the spec's sets");
+    TrialResult temi = byId(r).get("temi-C=4");
+    assertEquals(List.of(1.0, 2.0, 3.0), temi.curve().stream().map(CurvePoint::kimg).toList());
+    assertEquals(List.of(60.0, 45.0, 31.0), temi.curve().stream().map(CurvePoint::meanFid).toList());
+    assertEquals("eval-snap-temi-C=4@2.0", temi.curve().get(1).evaluationId());
+  }
+
+  @Test
+  void snapshotsFallEveryEveryMimgBelowTheDuration() {
+    assertEquals(List.of(1.0, 2.0), TrialWorkflowImpl.snapshotKimgs(0.001, 0.003));
+    assertEquals(List.of(50_000.0, 100_000.0, 150_000.0), TrialWorkflowImpl.snapshotKimgs(50, 200));
+    assertEquals(List.of(), TrialWorkflowImpl.snapshotKimgs(0.3, 0.2));
   }
 
   @Test

@@ -10,7 +10,9 @@ import cedm.activity.ClusteringActivities;
 import cedm.activity.EvaluationActivities;
 import cedm.activity.EvaluationArtifact;
 import cedm.activity.TrainingActivities;
+import cedm.activity.SnapshotArtifact;
 import cedm.activity.TrainingArtifact;
+import cedm.activity.TrainingRequest;
 import cedm.activity.ClusteringArtifact;
 import cedm.activity.Failures;
 import cedm.activity.FeatureActivities;
@@ -64,8 +66,18 @@ class SweepWorkflowTest {
       false, request.method(), request.clusters(), request.clusters(), request.clusters() <= 16 ? 1.0 : 0.5, 0, List.of(),
       -1, 0, null);
 
-  private static final TrainingActivities TRAINING = request -> new TrainingArtifact("edm-" + request.labels().trial(), false,
-      request.labels().trial(), 0, 1, 1, 1, 1, 0);
+  /** The demo's spec evaluates during training: snapshots are faked as its trainings are. */
+  private static final TrainingActivities TRAINING = new TrainingActivities() {
+    @Override
+    public TrainingArtifact train(TrainingRequest request) {
+      return new TrainingArtifact("edm-" + request.labels().trial(), false, request.labels().trial(), 0, 1, 1, 1, 1, 0);
+    }
+
+    @Override
+    public SnapshotArtifact snapshot(TrainingRequest request, double kimg) {
+      return new SnapshotArtifact("snap-" + kimg, false, request.labels().trial(), kimg, "edm-" + request.labels().trial());
+    }
+  };
 
   private static final EvaluationActivities EVALUATION = request -> new EvaluationArtifact("eval-" + request.labels().trial(),
       false, request.labels().trial(), true, 1, List.of(1.0), List.of());
