@@ -3,6 +3,7 @@ package cedm.optim;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import java.util.function.BinaryOperator;
 
 /**
  * Arithmetic with a constant, for code that autograd records. DJL's {@code x.mul(0.5)} wraps the
@@ -29,39 +30,34 @@ public final class Scalars {
   }
 
   public static NDArray mul(NDArray x, double value) {
-    try (NDArray c = of(x, value)) {
-      return x.mul(c);
-    }
+    return with(x, value, NDArray::mul);
   }
 
   public static NDArray div(NDArray x, double value) {
-    try (NDArray c = of(x, value)) {
-      return x.div(c);
-    }
+    return with(x, value, NDArray::div);
   }
 
   public static NDArray add(NDArray x, double value) {
-    try (NDArray c = of(x, value)) {
-      return x.add(c);
-    }
+    return with(x, value, NDArray::add);
   }
 
   /** {@code value / x}. */
   public static NDArray rdiv(double value, NDArray x) {
-    try (NDArray c = of(x, value)) {
-      return c.div(x);
-    }
+    return with(x, value, (array, constant) -> constant.div(array));
   }
 
   public static NDArray pow(NDArray x, double value) {
-    try (NDArray c = of(x, value)) {
-      return x.pow(c);
-    }
+    return with(x, value, NDArray::pow);
   }
 
   public static NDArray maximum(NDArray x, double value) {
-    try (NDArray c = of(x, value)) {
-      return x.maximum(c);
+    return with(x, value, NDArray::maximum);
+  }
+
+  /** {@code op(x, value)}, the constant's handle closed after (torch keeps its storage while it needs it). */
+  private static NDArray with(NDArray x, double value, BinaryOperator<NDArray> op) {
+    try (NDArray constant = of(x, value)) {
+      return op.apply(x, constant);
     }
   }
 }
