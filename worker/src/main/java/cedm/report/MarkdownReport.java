@@ -14,7 +14,7 @@ final class MarkdownReport {
 
   private MarkdownReport() {}
 
-  static String render(ReportData d, Figure cmax, Figure samples, DeviceTime time) {
+  static String render(ReportData d, Figure cmax, Figure curves, Figure samples, DeviceTime time) {
     StringBuilder md = new StringBuilder();
     md.append("# Sweep ").append(d.sweepId()).append("\n\n");
     md.append(d.finished() ? "The sweep is finished." : "The sweep is not finished (" + d.phase()
@@ -25,7 +25,7 @@ final class MarkdownReport {
     }
     results(md, d);
     search(md, d, cmax);
-    curves(md, d);
+    curves(md, d, curves);
     deviceTime(md, time);
     md.append("## Samples per cluster\n\n");
     if (samples == null) {
@@ -42,7 +42,7 @@ final class MarkdownReport {
    * FID against Mimg per point (the paper's Fig. 2), and its sample efficiency: where each point
    * first reaches the unconditional model's final FID, and how many fewer images that took.
    */
-  private static void curves(StringBuilder md, ReportData d) {
+  private static void curves(StringBuilder md, ReportData d, Figure figure) {
     md.append("## FID during training\n\n");
     List<ReportData.Row> curved = d.rows().stream().filter(r -> !r.trial().curve().isEmpty()).toList();
     if (curved.isEmpty()) {
@@ -53,6 +53,10 @@ final class MarkdownReport {
     String metric = d.proxy() ? "proxy FID" : "FID";
     md.append("Mean ").append(metric).append(" of each snapshot (one set of `during_training.samples`; the last point "
         + "is the final evaluation, over all its sets).\n\n");
+    if (figure != null) {
+      md.append(figure.caption()).append("\n\n![").append(figure.caption()).append("](").append(figure.file())
+          .append(")\n\n");
+    }
     md.append("| point | Mimg | ").append(metric).append(" | evaluation |\n|---|---:|---:|---|\n");
     for (ReportData.Row r : curved) {
       for (var p : r.trial().curve()) {

@@ -22,6 +22,7 @@ public final class SweepReport {
   public static final String HTML = "report.html";
   static final String CMAX = "cmax.png";
   static final String SAMPLES = "samples.png";
+  static final String CURVES = "curves.png";
 
   /**
    * @param clusters rows of the sample grid (the largest clusters of the best clustering point)
@@ -42,6 +43,13 @@ public final class SweepReport {
       BitmapEncoder.saveBitmap(chart, out.resolve(CMAX).toString(), BitmapEncoder.BitmapFormat.PNG);
       cmax = new MarkdownReport.Figure(CMAX, "FID and r_C against C, with alpha and the searched range from 2 to C_max");
     }
+    MarkdownReport.Figure curves = null;
+    XYChart curveChart = CurveFigure.chart(data);
+    if (curveChart != null) {
+      BitmapEncoder.saveBitmap(curveChart, out.resolve(CURVES).toString(), BitmapEncoder.BitmapFormat.PNG);
+      curves = new MarkdownReport.Figure(CURVES, "Mean FID against the images seen in training, one line per point; "
+          + "the unconditional model dashed, its final FID as the grey line");
+    }
     MarkdownReport.Figure samples = null;
     ReportData.Row best = data.bestClustering();
     if (best != null && options.perCluster() > 0) {
@@ -53,7 +61,7 @@ public final class SweepReport {
               + "%d samples each", best.point(), Math.min(options.clusters(), model.classCounts().length),
           options.perCluster()));
     }
-    String markdown = MarkdownReport.render(data, cmax, samples, DeviceTime.of(store.ledger().entries(status.sweepId())));
+    String markdown = MarkdownReport.render(data, cmax, curves, samples, DeviceTime.of(store.ledger().entries(status.sweepId())));
     Files.writeString(out.resolve(MARKDOWN), markdown);
     Path html = out.resolve(HTML);
     Files.writeString(html, HtmlReport.render("cedm sweep " + status.sweepId(), markdown));

@@ -76,12 +76,17 @@ class DemoRunTest {
         .count(), "a proxy FID row (mean +- std over 3 sets, min) per trial:\n" + out);
   }
 
+  /** Where `cedm run` wrote the demo's report, as it printed. */
+  private Path reportDir() {
+    Matcher at = Pattern.compile("cedm: report at (\\S+)").matcher(run.out());
+    assertTrue(at.find(), run.out() + run.err());
+    return Path.of(at.group(1)).getParent();
+  }
+
   /** The report `cedm run` writes at the end: each table row equals its evaluation artifact on disk; the figures exist. */
   @Test
   void theReportsTablesEqualTheArtifacts() throws Exception {
-    Matcher at = Pattern.compile("cedm: report at (\\S+)").matcher(run.out());
-    assertTrue(at.find(), run.out() + run.err());
-    Path dir = Path.of(at.group(1)).getParent();
+    Path dir = reportDir();
     String md = java.nio.file.Files.readString(dir.resolve("report.md"));
     Pattern row = Pattern.compile("(?m)^\\| (\\S+)[^|]*\\|[^|]*\\|[^|]*\\| ([^|]+) \\| ([^|]+) \\|.* evaluation/(\\w+) \\|$");
     Matcher m = row.matcher(md);
@@ -118,9 +123,8 @@ class DemoRunTest {
    */
   @Test
   void theDemoEvaluatesDuringTrainingAndReportsCurvesAndSampleEfficiency() throws Exception {
-    Matcher at = Pattern.compile("cedm: report at (\\S+)").matcher(run.out());
-    assertTrue(at.find(), run.out() + run.err());
-    String md = java.nio.file.Files.readString(Path.of(at.group(1)).getParent().resolve("report.md"));
+    Path dir = reportDir();
+    String md = java.nio.file.Files.readString(dir.resolve("report.md"));
     String section = md.substring(md.indexOf("## FID during training"), md.indexOf("## Device time"));
     Matcher row = Pattern.compile("(?m)^\\| (\\S+) \\| (\\d\\.\\d{4}) \\| (\\d+\\.\\d\\d) \\| evaluation/(\\w+) \\|$")
         .matcher(section);
@@ -136,14 +140,14 @@ class DemoRunTest {
     assertEquals(8, Pattern.compile("(?m)^\\| \\S+ \\| (\\d\\.\\d{4} \\| \\d+\\.\\d\\dx|not reached \\| -) \\|$")
         .matcher(section).results().count(), "an efficiency row per point:\n" + section);
     assertTrue(run.out().contains("    FID by kimg: 1.0"), "cedm run prints each point's curve:\n" + run.out());
+    assertTrue(section.contains("](curves.png)"), section);
+    assertEquals(960, javax.imageio.ImageIO.read(dir.resolve("curves.png").toFile()).getWidth());
   }
 
   /** The report's device time, from the store's ledger: every device stage, the total, every grid point. */
   @Test
   void theReportShowsTheDeviceTimeOfEveryStageAndPoint() throws Exception {
-    Matcher at = Pattern.compile("cedm: report at (\\S+)").matcher(run.out());
-    assertTrue(at.find(), run.out() + run.err());
-    String md = java.nio.file.Files.readString(Path.of(at.group(1)).getParent().resolve("report.md"));
+    String md = java.nio.file.Files.readString(reportDir().resolve("report.md"));
     String section = md.substring(md.indexOf("## Device time"), md.indexOf("## Samples per cluster"));
     double sum = 0;
     for (String stage : java.util.List.of("features", "clustering", "training", "evaluation")) {
