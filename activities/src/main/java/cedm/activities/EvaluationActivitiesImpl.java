@@ -91,8 +91,10 @@ public final class EvaluationActivitiesImpl implements EvaluationActivities {
         RunLabels.orNone(request.labels()).trial(), m.get("proxy").asBoolean(), spec.samplesPerSet(),
         doubles(m.get("fid")), doubles(m.get("fdd")));
     if (request.snapshotId() == null) {
-      // The trial's FID gauges hold its final model's scores; snapshots are the curve in status and report.
       EvaluationMetrics.report(request.labels(), scores);
+    } else {
+      // The trial's FID gauges hold its final model's scores; a snapshot's go to the curve, by Mimg.
+      EvaluationMetrics.reportSnapshot(request.labels(), model.manifest().meta().get("kimg").asDouble() / 1000, scores);
     }
     return scores;
   }

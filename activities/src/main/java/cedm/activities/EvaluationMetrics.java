@@ -20,6 +20,14 @@ final class EvaluationMetrics {
     set("cedm.evaluation.fdd", "FD_DINOv2 of one sample set", tags, a.fdd());
   }
 
+  /** A snapshot's mean FID, labelled by the Mimg it was taken at: a trial's curve (the paper's Fig. 2). */
+  static void reportSnapshot(RunLabels labels, double mimg, EvaluationArtifact a) {
+    Tags tags = StageMetrics.tags(EvaluationActivitiesImpl.STAGE, labels).and("proxy", Boolean.toString(a.proxy()))
+        .and("mimg", String.format(java.util.Locale.ROOT, "%.4f", mimg));
+    Gauges.set("cedm.evaluation.snapshot.fid", "Mean FID of a training snapshot's sample set", tags,
+        a.fid().stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN));
+  }
+
   private static void set(String name, String help, Tags tags, List<Double> perSet) {
     for (int s = 0; s < perSet.size(); s++) {
       Gauges.set(name, help, tags.and("set", Integer.toString(s)), perSet.get(s));
