@@ -12,6 +12,7 @@ import cedm.spec.LoadedSpec;
 import cedm.spec.SpecLoader;
 import cedm.workflow.StageReport;
 import cedm.workflow.Probe;
+import cedm.workflow.RungDecision;
 import cedm.workflow.StageState;
 import cedm.workflow.TrialResult;
 import cedm.workflow.TrialState;
@@ -111,8 +112,13 @@ final class RunCommand extends Output implements Callable<Integer> {
           shown.put(stage.stage(), line);
         }
       }
+      for (RungDecision d : status.rungs()) {
+        if (shown.putIfAbsent("rung " + d.rung() + " " + d.method(), "") == null) {
+          news.addAll(StatusView.rung(d).stream().map(l -> "  " + l).toList());
+        }
+      }
       for (TrialResult t : status.trials()) {
-        if (t.state() == TrialState.DONE || t.state() == TrialState.FAILED) {
+        if (t.state() == TrialState.DONE || t.state() == TrialState.FAILED || t.state() == TrialState.STOPPED) {
           String line = "  trial        " + t.point().id() + " " + t.state().name().toLowerCase(java.util.Locale.ROOT)
               + ": " + t.note();
           if (shown.putIfAbsent("trial " + t.point().id(), line) == null) {

@@ -1,6 +1,7 @@
 package cedm.cli;
 
 import cedm.report.DeviceTime;
+import cedm.report.HalvingCost;
 import cedm.runtime.SweepRecords;
 import cedm.store.ArtifactStore;
 import cedm.workflow.SweepStatus;
@@ -39,21 +40,27 @@ final class StatusCommand extends SweepCommand implements Callable<Integer> {
             + " (an embedded server forgets sweeps when it restarts: `cedm resume " + sweepId + "`)", 1);
       }
       out().println("state: " + state.get().name().replace("WORKFLOW_EXECUTION_STATUS_", "").toLowerCase());
-      StatusView.lines(c.sweeps.status(sweepId), c.sweeps.searchEvidence(sweepId), c.sweeps.running(sweepId))
-          .forEach(out()::println);
+      SweepStatus status = c.sweeps.status(sweepId);
+      StatusView.lines(status, c.sweeps.searchEvidence(sweepId), c.sweeps.running(sweepId)).forEach(out()::println);
+      printDeviceTime(artifacts, status);
     }
-    printDeviceTime(artifacts);
     return 0;
   }
 
   private int printRecorded(SweepStatus status, ArtifactStore artifacts, String why) throws java.io.IOException {
     out().println("state: finished (" + why + "; this is the record its run left in the store)");
     StatusView.lines(status, List.of(), List.of()).forEach(out()::println);
-    printDeviceTime(artifacts);
+    printDeviceTime(artifacts, status);
     return 0;
   }
 
-  private void printDeviceTime(ArtifactStore artifacts) throws java.io.IOException {
-    StatusView.deviceTime(DeviceTime.of(artifacts.ledger().entries(sweepId))).forEach(out()::println);
+  /** The ledger's device time and, under successive halving, what the full grid would have cost. */
+  private void printDeviceTime(ArtifactStore artifacts, SweepStatus status) throws java.io.IOException {
+    DeviceTime time = DeviceTime.of(artifacts.ledger().entries(sweepId));
+    StatusView.deviceTime(time).forEach(out()::println);
+    HalvingCost cost = HalvingCost.of(status, time);
+    if (cost != null) {
+      out().println("  " + cost.describe());
+    }
   }
 }

@@ -6,6 +6,8 @@ import cedm.report.DeviceTime;
 import cedm.runtime.SweepClient.RunningStage;
 import cedm.workflow.StageReport;
 import cedm.workflow.Probe;
+import cedm.workflow.RungDecision;
+import cedm.workflow.RungScore;
 import cedm.workflow.StageState;
 import cedm.workflow.TrialResult;
 import cedm.workflow.TrialState;
@@ -34,6 +36,7 @@ final class StatusView {
     if (!status.trials().isEmpty()) {
       lines.addAll(trials(status.sweepId(), status.trials(), running));
     }
+    status.rungs().forEach(d -> lines.addAll(rung(d)));
     for (RunningStage r : running) {
       boolean sweepStage = status.stages().stream().anyMatch(st -> st.stage().equals(r.stage()));
       boolean trialStage = status.trials().stream().anyMatch(t -> belongsTo(r, status.sweepId(), t));
@@ -84,6 +87,20 @@ final class StatusView {
         lines.add("    FID by kimg: " + String.join(", ", t.curve().stream()
             .map(p -> String.format(Locale.ROOT, "%.1f: %.2f", p.kimg(), p.meanFid())).toList()));
       }
+    }
+    return lines;
+  }
+
+  /** A rung's decision: every point compared, best first, with its mean FID +- standard error and what became of it. */
+  static List<String> rung(RungDecision d) {
+    List<String> lines = new ArrayList<>();
+    lines.add(String.format(Locale.ROOT, "rung %d, %s, at %.1f kimg: %d continue, %d stop", d.rung() + 1,
+        d.method().id(), d.kimg(), d.kept().size(), d.stopped().size()));
+    for (RungScore s : d.scores()) {
+      lines.add(s.scored()
+          ? String.format(Locale.ROOT, "  %-16s %8.2f +- %5.2f  %s", s.pointId(), s.mean(), s.standardError(),
+              d.outcome(s))
+          : String.format(Locale.ROOT, "  %-16s %17s  %s", s.pointId(), "-", d.outcome(s)));
     }
     return lines;
   }

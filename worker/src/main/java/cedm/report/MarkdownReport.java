@@ -3,7 +3,11 @@ package cedm.report;
 import cedm.activity.ClusterScores;
 import cedm.activity.EvaluationArtifact.Summary;
 import cedm.workflow.GridPoint;
+import cedm.spec.GridSpec;
 import cedm.workflow.Probe;
+import cedm.workflow.RungDecision;
+import cedm.workflow.RungScore;
+import cedm.workflow.TrialState;
 import java.util.List;
 import java.util.Locale;
 
@@ -14,7 +18,7 @@ final class MarkdownReport {
 
   private MarkdownReport() {}
 
-  static String render(ReportData d, Figure cmax, Figure curves, Figure samples, DeviceTime time) {
+  static String render(ReportData d, Figure cmax, Figure curves, Figure samples, DeviceTime time, HalvingCost cost) {
     StringBuilder md = new StringBuilder();
     md.append("# Sweep ").append(d.sweepId()).append("\n\n");
     md.append(d.finished() ? "The sweep is finished." : "The sweep is not finished (" + d.phase()
@@ -24,6 +28,7 @@ final class MarkdownReport {
           + "compare the points with each other, not with published figures.\n\n");
     }
     results(md, d);
+    halving(md, d, cost);
     search(md, d, cmax);
     curves(md, d, curves);
     deviceTime(md, time);
@@ -131,7 +136,8 @@ final class MarkdownReport {
     md.append(head).append(tail).append('\n').append(rule).append("---|").append('\n');
     for (ReportData.Row r : d.rows()) {
       boolean best = r == d.best();
-      String name = best ? "**" + r.point() + "** (best)" : r.point();
+      String name = best ? "**" + r.point() + "** (best)"
+          : r.trial().state() == TrialState.STOPPED ? r.point() + " (stopped)" : r.point();
       String c = r.clusters() ? Integer.toString(r.trial().point().clusters())
           : r.trial().point().kind() == GridPoint.Kind.GROUND_TRUTH ? r.trial().point().clusters() + " classes" : "-";
       String used = r.trial().clustering() == null ? "-" : Integer.toString(r.trial().clustering().used());
@@ -154,6 +160,47 @@ final class MarkdownReport {
           d.best().point(), metric, d.best().fid().mean(), d.best().trial().evaluation().fid().size(),
           d.best().trial().evaluation().samplesPerSet()));
     }
+  }
+
+  /**
+   * Successive halving: each rung's decision with every point's score, the point picked per
+   * method, and the device time it spent against the full grid's estimate.
+   */
+  private static void halving(StringBuilder md, ReportData d, HalvingCost cost) {
+    if (d.halving() == null) {
+      return;
+    }
+    GridSpec.SuccessiveHalving rule = d.halving();
+    String metric = d.proxy() ? "proxy FID" : "FID";
+    md.append("## Successive halving\n\n");
+    md.append(String.format(Locale.ROOT, "At each rung the best ceil(n / %d) clustering points of each method continue "
+        + "from their checkpoint; a point whose mean %s is within %s standard errors of the cut's (over %d sets of "
+        + "%d samples) is kept as well. The baselines run to the end.%n%n", rule.eta(), metric,
+        fmt(rule.noiseSigmas()), rule.sets(), rule.samples()));
+    for (RungDecision decision : d.rungs()) {
+      md.append(String.format(Locale.ROOT, "Rung %d, %s, at %.4f Mimg:%n%n", decision.rung() + 1,
+          decision.method().id(), decision.kimg() / 1000));
+      md.append("| point | ").append(metric).append(" (mean +- se) | decision | evaluation |\n|---|---:|---|---|\n");
+      for (RungScore s : decision.scores()) {
+        md.append(s.scored()
+            ? String.format(Locale.ROOT, "| %s | %.2f +- %.2f | %s | evaluation/%s |%n", s.pointId(), s.mean(),
+                s.standardError(), decision.outcome(s), s.evaluationId())
+            : "| " + s.pointId() + " | - | " + decision.outcome(s) + " | - |\n");
+      }
+      md.append('\n');
+    }
+    List<ReportData.Row> picked = d.picked();
+    if (!picked.isEmpty()) {
+      md.append("Picked: ").append(String.join(", ", picked.stream().map(r -> String.format(Locale.ROOT,
+          "**%s** (%s %.2f)", r.point(), metric, r.fid().mean())).toList())).append(".\n\n");
+    }
+    if (cost != null) {
+      md.append("Device time: ").append(cost.describe()).append(".\n\n");
+    }
+  }
+
+  private static String fmt(double v) {
+    return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
   }
 
   /** "mean +- std | min", or dashes before the trial is scored. */

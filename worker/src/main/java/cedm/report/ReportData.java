@@ -1,14 +1,20 @@
 package cedm.report;
 
 import cedm.activity.EvaluationArtifact.Summary;
+import cedm.spec.ClusteringMethod;
 import cedm.spec.ExperimentSpec;
+import cedm.spec.GridSpec;
 import cedm.workflow.GridPoint;
 import cedm.workflow.Probe;
+import cedm.workflow.RungDecision;
 import cedm.workflow.SweepStatus;
 import cedm.workflow.TrialResult;
+import cedm.workflow.TrialState;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * What a sweep report shows, from the sweep's status (the trials' artifacts as the workflow
@@ -17,11 +23,13 @@ import java.util.List;
  * @param alpha the search's threshold, null when the search was off
  * @param rows one per trial, grid points by method and C, then the baselines
  * @param best the scored row with the lowest mean FID, or null before any is scored
+ * @param halving the successive-halving rule, null for a full grid
+ * @param rungs its decisions so far
  */
 public record ReportData(String sweepId, String phase, Integer cMax, Double alpha, List<Probe> evidence, List<Row> rows,
-    Row best) {
+    Row best, GridSpec.SuccessiveHalving halving, List<RungDecision> rungs) {
 
-  /** A trial and its scores (null until evaluated). */
+  /** A trial and the scores of its final model (null until evaluated; a point waiting at a rung has none yet). */
   public record Row(TrialResult trial, Summary fid, Summary fdd) {
     public String point() {
       return trial.point().id();
@@ -39,8 +47,9 @@ public record ReportData(String sweepId, String phase, Integer cMax, Double alph
   public static ReportData of(SweepStatus status, ExperimentSpec spec) {
     List<Row> rows = new ArrayList<>();
     for (TrialResult t : status.trials()) {
-      Summary fid = t.evaluation() == null || t.evaluation().fid().isEmpty() ? null : Summary.of(t.evaluation().fid());
-      Summary fdd = t.evaluation() == null || t.evaluation().fdd().isEmpty() ? null : Summary.of(t.evaluation().fdd());
+      boolean scored = t.evaluation() != null && t.state() != TrialState.WAITING;
+      Summary fid = !scored || t.evaluation().fid().isEmpty() ? null : Summary.of(t.evaluation().fid());
+      Summary fdd = !scored || t.evaluation().fdd().isEmpty() ? null : Summary.of(t.evaluation().fdd());
       rows.add(new Row(t, fid, fdd));
     }
     rows.sort(Comparator.comparing((Row r) -> r.clusters() ? 0 : 1)
@@ -49,7 +58,8 @@ public record ReportData(String sweepId, String phase, Integer cMax, Double alph
     Row best = rows.stream().filter(r -> r.fid() != null).min(Comparator.comparingDouble(r -> r.fid().mean()))
         .orElse(null);
     return new ReportData(status.sweepId(), status.phase(), status.cMax(),
-        spec.search().enabled() ? spec.search().alpha() : null, status.evidence(), rows, best);
+        spec.search().enabled() ? spec.search().alpha() : null, status.evidence(), rows, best,
+        spec.grid().rungKimgs().isEmpty() ? null : spec.grid().successiveHalving(), status.rungs());
   }
 
   public boolean finished() {
@@ -67,6 +77,14 @@ public record ReportData(String sweepId, String phase, Integer cMax, Double alph
   /** Agreement with the dataset's labels exists (the dataset has labels). */
   public boolean hasClusterScores() {
     return rows.stream().anyMatch(r -> r.trial().clustering() != null && r.trial().clustering().scores() != null);
+  }
+
+  /** Per clustering method, the finished point with the lowest mean FID: what the grid picked. */
+  public List<Row> picked() {
+    Map<ClusteringMethod, Row> best = new TreeMap<>();
+    rows.stream().filter(r -> r.clusters() && r.fid() != null)
+        .forEach(r -> best.merge(r.trial().point().method(), r, (a, b) -> a.fid().mean() <= b.fid().mean() ? a : b));
+    return List.copyOf(best.values());
   }
 
   /** The clustering point with the lowest mean FID: whose clusters the sample grid shows. */

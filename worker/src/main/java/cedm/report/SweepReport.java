@@ -61,7 +61,8 @@ public final class SweepReport {
               + "%d samples each", best.point(), Math.min(options.clusters(), model.classCounts().length),
           options.perCluster()));
     }
-    String markdown = MarkdownReport.render(data, cmax, curves, samples, DeviceTime.of(store.ledger().entries(status.sweepId())));
+    DeviceTime time = DeviceTime.of(store.ledger().entries(status.sweepId()));
+    String markdown = MarkdownReport.render(data, cmax, curves, samples, time, HalvingCost.of(status, time));
     Files.writeString(out.resolve(MARKDOWN), markdown);
     Path html = out.resolve(HTML);
     Files.writeString(html, HtmlReport.render("cedm sweep " + status.sweepId(), markdown));

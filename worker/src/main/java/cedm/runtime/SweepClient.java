@@ -111,7 +111,7 @@ public final class SweepClient {
   public SweepStatus status(String sweepId, WorkflowExecutionStatus state) {
     if (state == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
       return query(sweepId, QUERY_SECONDS).orElseGet(() -> new SweepStatus(sweepId, "running, but no worker answered the status "
-          + "query within " + QUERY_SECONDS + " s (is a `cedm worker` up?)", List.of(), null, List.of(), List.of()));
+          + "query within " + QUERY_SECONDS + " s (is a `cedm worker` up?)", List.of(), null, List.of(), List.of(), List.of()));
     }
     try {
       return finished(result(sweepId));
@@ -122,7 +122,7 @@ public final class SweepClient {
       }
       String why = cause instanceof io.temporal.failure.ApplicationFailure a ? a.getOriginalMessage() : cause.getMessage();
       return query(sweepId, CLOSED_QUERY_SECONDS).orElseGet(
-          () -> new SweepStatus(sweepId, "ended without a result: " + why, List.of(), null, List.of(), List.of()));
+          () -> new SweepStatus(sweepId, "ended without a result: " + why, List.of(), null, List.of(), List.of(), List.of()));
     }
   }
 
@@ -144,7 +144,7 @@ public final class SweepClient {
   /** A finished sweep's status, from its result. */
   public static SweepStatus finished(SweepResult r) {
     return new SweepStatus(r.sweepId(), "done", r.stages(), r.cmax() == null ? null : r.cmax().cMax(),
-        r.cmax() == null ? List.of() : r.cmax().evidence(), r.trials());
+        r.cmax() == null ? List.of() : r.cmax().evidence(), r.trials(), r.rungs());
   }
 
   /** The running C_max search's probes so far (empty when it is not running). */

@@ -26,27 +26,38 @@ import org.junit.jupiter.api.io.TempDir;
  * The main job, end to end: `cedm run specs/demo.yaml` on an embedded server with a worker,
  * watched by Prometheus started with the shipped monitoring/prometheus.yml, which scrapes the
  * run's default metrics address. The dashboards and alert rules are then checked against what it
- * recorded.
+ * recorded. Before it, in the same store, `specs/demo-budget.yaml` (the demo by successive
+ * halving) runs from scratch; the demo then reuses what the two share and trains the points the
+ * budget stopped on from their rungs, which also shows that a stopped point continues from its
+ * checkpoint.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DemoRunTest {
   private static final Pattern SWEEP = Pattern.compile("cedm: running \\S+ as sweep (\\S+)");
   private PrometheusServer prometheus;
+  private Cli budget;
   private Cli run;
+  private String budgetSweep;
   private String sweep;
   private Path store;
   private double start;
   private double end;
 
   @BeforeAll
-  void runTheDemoWatchedByPrometheus(@TempDir Path tmp) throws Exception {
+  void runTheBudgetDemoThenTheDemoWatchedByPrometheus(@TempDir Path tmp) throws Exception {
     prometheus = PrometheusServer.start(MonitoringFiles.DIR.resolve("prometheus.yml"), tmp.resolve("prometheus"));
     start = System.currentTimeMillis() / 1000.0;
     store = tmp.resolve("store");
+    budget = Cli.run("run", Path.of("..", "specs", "demo-budget.yaml").toString(), "--store", store.toString());
     run = Cli.run("run", Path.of("..", "specs", "demo.yaml").toString(), "--store", store.toString());
     end = System.currentTimeMillis() / 1000.0;
-    Matcher m = SWEEP.matcher(run.out());
-    sweep = m.find() ? m.group(1) : null;
+    budgetSweep = sweepOf(budget);
+    sweep = sweepOf(run);
+  }
+
+  private static String sweepOf(Cli cli) {
+    Matcher m = SWEEP.matcher(cli.out());
+    return m.find() ? m.group(1) : null;
   }
 
   @AfterAll
@@ -78,9 +89,60 @@ class DemoRunTest {
 
   /** Where `cedm run` wrote the demo's report, as it printed. */
   private Path reportDir() {
-    Matcher at = Pattern.compile("cedm: report at (\\S+)").matcher(run.out());
-    assertTrue(at.find(), run.out() + run.err());
+    return reportDir(run);
+  }
+
+  private static Path reportDir(Cli cli) {
+    Matcher at = Pattern.compile("cedm: report at (\\S+)").matcher(cli.out());
+    assertTrue(at.find(), cli.out() + cli.err());
     return Path.of(at.group(1)).getParent();
+  }
+
+  /**
+   * The budget demo: each method's points are compared at both rungs, some stop there, the rest
+   * and the baselines train to the end; the report has every rung's table, names the point picked
+   * per method and spends fewer device-hours than its estimate of the full grid.
+   */
+  @Test
+  void theBudgetDemoStopsPointsAtItsRungsAndSpendsLessThanTheFullGrid() throws Exception {
+    String out = budget.out();
+    assertEquals(0, budget.exitCode(), out + budget.err());
+    for (String method : List.of("temi", "kmeans")) {
+      for (int rung = 1; rung <= 2; rung++) {
+        assertTrue(out.contains("  rung " + rung + ", " + method + ", at " + rung + ".0 kimg: "), method + rung + out);
+      }
+    }
+    List<String> stopped = out.lines().filter(l -> l.matches("  (temi|kmeans)-C=\\d+ +stopped +stopped at rung [12] .*"))
+        .toList();
+    assertTrue(stopped.size() >= 2, "at least one point per method stops at a rung:\n" + out);
+    assertTrue(out.lines().anyMatch(l -> l.matches("  unconditional +done .*3\\.0 kimg in 94 steps.*")), out);
+    String md = java.nio.file.Files.readString(reportDir(budget).resolve("report.md"));
+    String section = md.substring(md.indexOf("## Successive halving"), md.indexOf("## C_max search"));
+    assertEquals(4, Pattern.compile("(?m)^Rung [12], (temi|kmeans), at 0\\.00[12]0 Mimg:$").matcher(section).results()
+        .count(), section);
+    Matcher row = Pattern.compile("(?m)^\\| (\\S+) \\| \\d+\\.\\d\\d \\+- \\d+\\.\\d\\d \\| (stopped|continues[^|]*) \\| "
+        + "evaluation/(\\w+) \\|$").matcher(section);
+    int rows = 0;
+    while (row.find()) {
+      JsonNode meta = new ObjectMapper().readTree(store.resolve("artifacts/evaluation").resolve(row.group(3))
+          .resolve("manifest.json").toFile()).at("/meta/fid");
+      assertEquals(2, meta.size(), "a rung is evaluated over successive_halving.sets: " + row.group());
+      rows++;
+    }
+    long stoppedFirst = stopped.stream().filter(l -> l.contains("stopped at rung 1 ")).count();
+    assertEquals(12 - stoppedFirst, rows, "all six points at the first rung, those that continued at the second:\n"
+        + section);
+    Matcher picked = Pattern.compile("Picked: \\*\\*(temi-C=\\d+)\\*\\* \\(proxy FID [\\d.]+\\), "
+        + "\\*\\*(kmeans-C=\\d+)\\*\\*").matcher(section);
+    assertTrue(picked.find(), section);
+    for (String point : List.of(picked.group(1), picked.group(2))) {
+      assertTrue(out.lines().anyMatch(l -> l.matches("  " + Pattern.quote(point) + " +done .*")), point + " ran to the end");
+    }
+    Matcher cost = Pattern.compile("successive halving spent (\\d+\\.\\d{4}) device-hours; the full grid would have "
+        + "cost about (\\d+\\.\\d{4}) \\((\\d+) stopped").matcher(section);
+    assertTrue(cost.find(), section);
+    assertEquals(stopped.size(), Integer.parseInt(cost.group(3)));
+    assertTrue(Double.parseDouble(cost.group(1)) < Double.parseDouble(cost.group(2)), cost.group());
   }
 
   /** The report `cedm run` writes at the end: each table row equals its evaluation artifact on disk; the figures exist. */
@@ -165,11 +227,12 @@ class DemoRunTest {
     assertTrue(section.contains("| unconditional |") && section.contains("| temi-C="), "a row per point:\n" + section);
   }
 
-  /** Every dashboard query is valid PromQL, and every panel shows at least one series of the demo. */
+  /** Every dashboard query is valid PromQL, and every panel shows at least one series of the two demos. */
   @Test
   void everyDashboardPanelShowsTheDemo() throws Exception {
-    assertTrue(sweep != null, run.out() + run.err());
-    Map<String, String> grafana = Map.of("sweep", sweep, "trial", ".*", "__rate_interval", "1m");
+    assertTrue(sweep != null && budgetSweep != null, run.out() + run.err() + budget.out() + budget.err());
+    // The demo reuses the budget's shared stages (features, clusterings), so their series carry the budget's sweep.
+    Map<String, String> grafana = Map.of("sweep", budgetSweep + "|" + sweep, "trial", ".*", "__rate_interval", "1m");
     List<String> empty = new ArrayList<>();
     List<MonitoringFiles.Panel> panels = MonitoringFiles.panels();
     assertTrue(panels.size() >= 25, "three dashboards' panels: " + panels.size());
@@ -220,7 +283,7 @@ class DemoRunTest {
 
   /**
    * Every alert expression is valid PromQL, Prometheus evaluated each rule without error, and none
-   * fired on the demo. (This JVM's registry also holds other tests' sweeps, some with bad input on
+   * fired on the two demos. (This JVM's registry also holds other tests' sweeps, some with bad input on
    * purpose; only the demo's series and those without a sweep count.)
    */
   @Test
@@ -231,7 +294,7 @@ class DemoRunTest {
       assertEquals("success", answer.path("status").asText(), rule.name() + ": " + answer);
       List<JsonNode> firing = new ArrayList<>();
       answer.at("/data/result").forEach(r -> {
-        if (!r.at("/metric/sweep").isTextual() || r.at("/metric/sweep").asText().equals(sweep)) {
+        if (!r.at("/metric/sweep").isTextual() || List.of(sweep, budgetSweep).contains(r.at("/metric/sweep").asText())) {
           firing.add(r);
         }
       });

@@ -60,7 +60,7 @@ class SweepReportTest {
         clusters(ClusteringMethod.TEMI, 100, 99, List.of(1.70, 1.74, 1.72), List.of(60.0, 61.0, 62.0)),
         clusters(ClusteringMethod.TEMI, 50, 50, List.of(1.80, 1.84, 1.83), List.of(63.0, 63.5, 64.0)),
         clusters(ClusteringMethod.KMEANS, 50, 48, List.of(1.95, 1.99, 1.97), List.of(66.0, 66.0, 66.0)),
-        baseline(GridPoint.Kind.GROUND_TRUTH, 10, List.of(1.79, 1.81, 1.80))));
+        baseline(GridPoint.Kind.GROUND_TRUTH, 10, List.of(1.79, 1.81, 1.80))), List.of());
   }
 
   private static ExperimentSpec spec() throws Exception {
@@ -132,7 +132,7 @@ class SweepReportTest {
   @Test
   void aSweepStillInItsSearchShowsTheEvidenceAlone() throws Exception {
     SweepStatus s = status();
-    SweepStatus searching = new SweepStatus(s.sweepId(), "search", s.stages(), null, s.evidence(), List.of());
+    SweepStatus searching = new SweepStatus(s.sweepId(), "search", s.stages(), null, s.evidence(), List.of(), List.of());
     ReportData data = ReportData.of(searching, spec());
     assertNull(data.best());
     XYChart chart = CmaxFigure.chart(data);

@@ -21,18 +21,23 @@ public record EvaluationSpec(
     boolean saveImages,
     DuringTraining duringTraining) {
 
+  /** The evaluation of one snapshot: one set of during_training.samples samples, nothing saved. */
+  public EvaluationSpec forSnapshots() {
+    return forSnapshots(1, duringTraining.samples());
+  }
+
+  /** The evaluation of a snapshot with {@code sets} sets of {@code samples} samples, nothing saved. */
+  public EvaluationSpec forSnapshots(int sets, int samples) {
+    return new EvaluationSpec(sets, samples, batchSize, shardSize, steps, sigmaMin, sigmaMax, rho,
+        metrics, featureNetwork, inceptionModel, dinov2Model, fidReference, false, duringTraining);
+  }
+
   /**
    * Evaluation of snapshots while training runs.
    *
    * @param everyMimg snapshot interval, null when off
    * @param samples samples per snapshot (one set)
    */
-  /** The evaluation of one snapshot: one set of during_training.samples samples, nothing saved. */
-  public EvaluationSpec forSnapshots() {
-    return new EvaluationSpec(1, duringTraining.samples(), batchSize, shardSize, steps, sigmaMin, sigmaMax, rho,
-        metrics, featureNetwork, inceptionModel, dinov2Model, fidReference, false, duringTraining);
-  }
-
   public record DuringTraining(Double everyMimg, int samples) {
     /** Histories and specs from before the field carry null: off. */
     public static boolean enabled(DuringTraining d) {

@@ -28,6 +28,7 @@ final class SpecChecks {
     checks.clustering();
     checks.search();
     checks.training();
+    checks.schedule();
     checks.evaluation();
     return checks.findings;
   }
@@ -120,6 +121,36 @@ final class SpecChecks {
       add("/training/batch_gpu", "is " + batchGpu + ": the " + perDevice + " images per device (batch_size " + batch
           + " over " + devices + " device(s)) are not a whole number of rounds of " + batchGpu,
           "a divisor of " + perDevice + " (" + divisors(perDevice) + "), or null for one round");
+    }
+  }
+
+  private void schedule() {
+    if (!doc.at("/grid/schedule").asText().equals("successive_halving")) {
+      return;
+    }
+    String base = "/grid/successive_halving";
+    JsonNode rungs = doc.at(base + "/rungs_mimg");
+    JsonNode duration = doc.at("/training/duration_mimg");
+    String allowed = "ascending numbers > 0 and < training.duration_mimg (" + duration + "), in Mimg";
+    if (rungs.isNull() || rungs.isMissingNode()) {
+      add(base + "/rungs_mimg", "needed when grid.schedule is successive_halving", allowed);
+    } else if (rungs.isArray() && duration.isNumber()) {
+      double previous = 0;
+      for (int i = 0; i < rungs.size(); i++) {
+        double r = rungs.get(i).asDouble();
+        if (r <= previous || r >= duration.asDouble()) {
+          add(base + "/rungs_mimg/" + i, "is " + rungs.get(i) + (r <= previous ? ", not after the rung before it"
+              : ", not below the whole run"), allowed);
+          return;
+        }
+        previous = r;
+      }
+    }
+    JsonNode sets = doc.at(base + "/sets");
+    JsonNode sigmas = doc.at(base + "/noise_sigmas");
+    if (sets.isInt() && sets.asInt() < 2 && sigmas.isNumber() && sigmas.asDouble() > 0) {
+      add(base + "/sets", "is " + sets + ": one set has no spread, so the noise guard (noise_sigmas " + sigmas
+          + ") cannot measure the noise", "integer >= 2, or noise_sigmas: 0");
     }
   }
 

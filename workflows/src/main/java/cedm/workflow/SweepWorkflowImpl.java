@@ -13,6 +13,7 @@ import cedm.activity.RunLabels;
 import cedm.activity.StageOutput;
 import cedm.spec.ClusteringMethod;
 import cedm.spec.ExperimentSpec;
+import cedm.spec.GridSpec;
 import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
@@ -26,6 +27,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -49,6 +51,9 @@ public final class SweepWorkflowImpl implements SweepWorkflow {
   private CmaxResult cmax;
   private final Map<String, TrialResult> trials = new LinkedHashMap<>();
   private final Deque<GridPoint> queue = new ArrayDeque<>();
+  /** Per point, the stretch of training it runs next: the index of the rung it ends at, or the rung count for the end. */
+  private final Map<String, Integer> legs = new LinkedHashMap<>();
+  private final List<RungDecision> decisions = new ArrayList<>();
   /** Points signalled before the run method has read the spec (signals can arrive first). */
   private final List<Integer> early = new ArrayList<>();
 
@@ -69,6 +74,8 @@ public final class SweepWorkflowImpl implements SweepWorkflow {
       neighbours = carry.knn();
       cmax = carry.cmax();
       carry.trials().forEach(t -> trials.put(t.point().id(), t));
+      legs.putAll(carry.legs());
+      decisions.addAll(carry.decisions());
       carry.trials().stream().filter(t -> t.state() == TrialState.PENDING).forEach(t -> queue.add(t.point()));
     } else {
       for (String stage : List.of(DATASET, FEATURES, KNN)) {
@@ -100,13 +107,13 @@ public final class SweepWorkflowImpl implements SweepWorkflow {
     }
     phase = "done";
     return new SweepResult(sweepId, List.copyOf(stages), dataset, embeddings, neighbours, cmax,
-        List.copyOf(trials.values()));
+        List.copyOf(trials.values()), List.copyOf(decisions));
   }
 
   @Override
   public SweepStatus status() {
     return new SweepStatus(sweepId, phase, List.copyOf(stages), cmax == null ? null : cmax.cMax(),
-        cmax == null ? List.of() : cmax.evidence(), List.copyOf(trials.values()));
+        cmax == null ? List.of() : cmax.evidence(), List.copyOf(trials.values()), List.copyOf(decisions));
   }
 
   @Override
@@ -122,11 +129,22 @@ public final class SweepWorkflowImpl implements SweepWorkflow {
     }
   }
 
+  /** A new point starts with its first stretch: up to the first rung, or for a baseline to the end. */
   private void enqueue(GridPoint point) {
     if (!trials.containsKey(point.id())) {
       trials.put(point.id(), new TrialResult(point, TrialState.PENDING, null, null, null, ""));
+      legs.put(point.id(), point.kind() == GridPoint.Kind.CLUSTERS ? 0 : rungs().size());
       queue.add(point);
     }
+  }
+
+  private List<Double> rungs() {
+    return spec.grid().rungKimgs();
+  }
+
+  /** The stretch a point runs next; points from before schedules run to the end. */
+  private int leg(String pointId) {
+    return legs.getOrDefault(pointId, rungs().size());
   }
 
   private CmaxResult search(FeaturesArtifact features, KnnArtifact knn) {
@@ -152,7 +170,11 @@ public final class SweepWorkflowImpl implements SweepWorkflow {
     }
   }
 
-  /** Runs the queued trials, a bounded number at once, until none is left; failed trials are reported. */
+  /**
+   * Runs the queued trials, a bounded number at once, until none is left; failed trials are
+   * reported. Under successive halving a point that reaches a rung waits there; once every point
+   * of its method at that rung has arrived, the rung's decision continues the best and stops the rest.
+   */
   private void runGrid(SweepRequest request, DatasetArtifact dataset, FeaturesArtifact features, KnnArtifact knn) {
     phase = "grid";
     Map<String, Promise<TrialResult>> running = new LinkedHashMap<>();
@@ -160,31 +182,97 @@ public final class SweepWorkflowImpl implements SweepWorkflow {
       boolean draining = Workflow.getInfo().getHistoryLength() > request.historyLimit();
       while (!draining && running.size() < spec.runtime().parallelTrials() && !queue.isEmpty()) {
         GridPoint point = queue.poll();
-        trials.put(point.id(), new TrialResult(point, TrialState.RUNNING, null, null, null, ""));
+        trials.put(point.id(), trials.get(point.id()).as(TrialState.RUNNING, ""));
         running.put(point.id(), startTrial(point, dataset, features, knn));
       }
       if (running.isEmpty()) {
         if (draining && !queue.isEmpty()) {
           Workflow.continueAsNew(new SweepRequest(sweepId, spec, new SweepCarry(stages, dataset, features, knn, cmax,
-              List.copyOf(trials.values())), request.historyLimit()));
+              List.copyOf(trials.values()), legs, List.copyOf(decisions)), request.historyLimit()));
         }
         return;
       }
       Workflow.await(() -> running.values().stream().anyMatch(Promise::isCompleted)
           || (running.size() < spec.runtime().parallelTrials() && !queue.isEmpty()));
-      running.entrySet().removeIf(e -> {
-        if (!e.getValue().isCompleted()) {
-          return false;
-        }
-        GridPoint point = trials.get(e.getKey()).point();
-        try {
-          trials.put(e.getKey(), e.getValue().get());
-        } catch (ChildWorkflowFailure failure) {
-          trials.put(e.getKey(), new TrialResult(point, TrialState.FAILED, null, null, null, FailureCause.of(failure, spec.runtime())));
-        }
-        return true;
-      });
+      List<String> finished = running.entrySet().stream().filter(e -> e.getValue().isCompleted())
+          .map(Map.Entry::getKey).toList();
+      for (String id : finished) {
+        finish(trials.get(id), running.remove(id));
+      }
     }
+  }
+
+  /** A stretch of a trial ended: the point is done, failed, or waits at a rung for its decision. */
+  private void finish(TrialResult earlier, Promise<TrialResult> stretch) {
+    GridPoint point = earlier.point();
+    int leg = leg(point.id());
+    try {
+      trials.put(point.id(), stretch.get().after(earlier));
+    } catch (ChildWorkflowFailure failure) {
+      trials.put(point.id(), earlier.as(TrialState.FAILED, FailureCause.of(failure, spec.runtime())));
+    }
+    if (leg < rungs().size()) {
+      decide(point, leg);
+    }
+  }
+
+  /**
+   * Decides the rung for the point's method once all its points there have arrived. A point that
+   * arrives after its rung was decided (added later) is held to that decision's cut.
+   */
+  private void decide(GridPoint arrived, int rung) {
+    GridSpec.SuccessiveHalving rule = spec.grid().successiveHalving();
+    RungDecision earlier = decisions.stream()
+        .filter(d -> d.method() == arrived.method() && d.rung() == rung).findFirst().orElse(null);
+    if (earlier != null) {
+      TrialResult t = trials.get(arrived.id());
+      if (t.state() == TrialState.WAITING) {
+        RungScore score = score(t);
+        if (SuccessiveHalving.passes(score, earlier, rule)) {
+          advance(t, rung);
+        } else {
+          stop(t, earlier, score);
+        }
+      }
+      return;
+    }
+    List<TrialResult> cohort = trials.values().stream()
+        .filter(t -> t.point().kind() == GridPoint.Kind.CLUSTERS && t.point().method() == arrived.method())
+        .filter(t -> leg(t.point().id()) == rung && t.state() != TrialState.FAILED)
+        .toList();
+    if (cohort.isEmpty() || cohort.stream().anyMatch(t -> t.state() != TrialState.WAITING)) {
+      return;
+    }
+    RungDecision decision = SuccessiveHalving.decide(arrived.method(), rung, rungs().get(rung),
+        cohort.stream().map(SweepWorkflowImpl::score).toList(), rule);
+    decisions.add(decision);
+    for (TrialResult t : cohort) {
+      if (decision.kept().contains(t.point().id())) {
+        advance(t, rung);
+      } else {
+        stop(t, decision, score(t));
+      }
+    }
+  }
+
+  private static RungScore score(TrialResult waiting) {
+    return waiting.evaluation() == null
+        ? new RungScore(waiting.point().id(), List.of(), null)
+        : new RungScore(waiting.point().id(), waiting.evaluation().fid(), waiting.evaluation().artifactId());
+  }
+
+  /** The point continues from its checkpoint to the next rung, or to the end. */
+  private void advance(TrialResult waiting, int rung) {
+    legs.put(waiting.point().id(), rung + 1);
+    trials.put(waiting.point().id(), waiting.as(TrialState.PENDING, waiting.note()));
+    queue.add(waiting.point());
+  }
+
+  private void stop(TrialResult waiting, RungDecision decision, RungScore score) {
+    trials.put(waiting.point().id(), waiting.as(TrialState.STOPPED, String.format(Locale.ROOT,
+        "stopped at rung %d (%.1f kimg): FID %.2f +- %.2f against the cut %.2f +- %.2f (%s); %s",
+        decision.rung() + 1, decision.kimg(), score.mean(), score.standardError(), decision.cut().mean(),
+        decision.cut().standardError(), decision.cut().pointId(), waiting.note())));
   }
 
   private Promise<TrialResult> startTrial(GridPoint point, DatasetArtifact dataset, FeaturesArtifact features,
@@ -194,8 +282,12 @@ public final class SweepWorkflowImpl implements SweepWorkflow {
         .setTaskQueue(spec.runtime().cpuQueue())
         .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
         .build());
+    int leg = leg(point.id());
+    List<Double> rungs = rungs();
+    // A clustering point on leg n passed rung n-1 and continues from there; a baseline starts at 0.
+    double from = leg == 0 || point.kind() != GridPoint.Kind.CLUSTERS ? 0 : rungs.get(leg - 1);
     return Async.function(trial::run, new TrialRequest(sweepId, point, dataset.artifactId(), features.artifactId(),
-        knn.artifactId(), spec));
+        knn.artifactId(), spec, from, leg < rungs.size() ? rungs.get(leg) : null));
   }
 
   /** Runs one stage, keeping its report current for queries; a failure ends the sweep. */

@@ -1,4 +1,7 @@
 package cedm.workflow;
 
-/** Where a grid point stands in its sweep. */
-public enum TrialState { PENDING, RUNNING, DONE, FAILED }
+/**
+ * Where a grid point stands in its sweep. With successive halving a point is WAITING at a rung
+ * until the rung's decision, then PENDING again (it continues) or STOPPED.
+ */
+public enum TrialState { PENDING, RUNNING, WAITING, DONE, STOPPED, FAILED }

@@ -13,6 +13,7 @@ import cedm.activity.TrainingRequest;
 import cedm.activity.TrainingRequest.Conditioning;
 import cedm.activity.SnapshotArtifact;
 import cedm.spec.EvaluationSpec;
+import cedm.spec.GridSpec;
 import io.temporal.workflow.Async;
 import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
@@ -23,13 +24,17 @@ import java.util.List;
  * A grid point's chain: its labels (clusters, the dataset's labels, or none), an EDM model trained
  * on them, and the model's FID (and FDD) over the spec's sample sets; with evaluation during
  * training, the model is trained in stretches up to each snapshot, whose evaluation runs beside
- * the next stretch, and the trial's FID curve ends with the final model.
+ * the next stretch, and the trial's FID curve ends with the final model. Under successive halving
+ * the sweep runs the trial once per stretch between rungs: a run that ends at a rung evaluates the
+ * snapshot there and returns the point WAITING for the rung's decision.
  */
 public final class TrialWorkflowImpl implements TrialWorkflow {
   private static final String TRAINING = "edm-training";
   private static final String EVALUATION = "evaluation";
   /** Histories recorded before evaluation during training replay without snapshots. */
   private static final String DURING_TRAINING = "evaluation-during-training";
+  /** Snapshot and rung positions closer than this are the same position. */
+  private static final double EPSILON_KIMG = 1e-6;
 
   @Override
   public TrialResult run(TrialRequest request) {
@@ -70,16 +75,24 @@ public final class TrialWorkflowImpl implements TrialWorkflow {
         StageOptions.gpu(request.spec().runtime()));
     List<Snapshot> snapshots = new ArrayList<>();
     EvaluationSpec spec = request.spec().evaluation();
+    Double rung = request.rungKimg();
+    double until = rung != null ? rung : request.spec().training().durationMimg() * 1000;
     if (EvaluationSpec.DuringTraining.enabled(spec.duringTraining())
         && Workflow.getVersion(DURING_TRAINING, Workflow.DEFAULT_VERSION, 1) >= 1) {
       // Each snapshot is evaluated on the GPU queue while the next stretch of training runs.
       for (double kimg : snapshotKimgs(spec.duringTraining().everyMimg(), request.spec().training().durationMimg())) {
+        if (kimg <= request.fromKimg() + EPSILON_KIMG || kimg >= until - EPSILON_KIMG) {
+          continue;
+        }
         SnapshotArtifact snapshot = training.snapshot(train, kimg);
         if (snapshot.artifactId() != null) {
           snapshots.add(new Snapshot(snapshot, Async.function(evaluation::evaluate, new EvaluationRequest(
               snapshot.trainingId(), request.datasetId(), spec.forSnapshots(), run, snapshot.artifactId()))));
         }
       }
+    }
+    if (rung != null) {
+      return atRung(request, training.snapshot(train, rung), evaluation, run, labels, assignments, snapshots);
     }
     TrainingArtifact model = training.train(train);
     String trained = labels + "; " + model.describe();
@@ -89,16 +102,40 @@ public final class TrialWorkflowImpl implements TrialWorkflow {
     }
     EvaluationArtifact scores = evaluation.evaluate(new EvaluationRequest(model.artifactId(), request.datasetId(),
         spec, run));
+    List<CurvePoint> curve = curve(snapshots);
+    if (!curve.isEmpty() || request.fromKimg() > 0) {
+      curve.add(new CurvePoint(model.kimg(), scores.fid(), scores.artifactId()));
+    }
+    return new TrialResult(point, TrialState.DONE, assignments, model, scores, trained + "; " + scores.describe(),
+        curve);
+  }
+
+  /**
+   * The end of a stretch at a rung of successive halving: the snapshot there, evaluated with the
+   * rung's sets so that its spread is known; the point then waits for the sweep's decision.
+   */
+  private static TrialResult atRung(TrialRequest request, SnapshotArtifact snapshot, EvaluationActivities evaluation,
+      RunLabels run, String labels, ClusteringArtifact assignments, List<Snapshot> snapshots) {
+    GridSpec.SuccessiveHalving rule = request.spec().grid().successiveHalving();
+    List<CurvePoint> curve = curve(snapshots);
+    if (snapshot.artifactId() == null) {
+      return new TrialResult(request.point(), TrialState.WAITING, assignments, null, null,
+          labels + "; " + snapshot.describe(), curve);
+    }
+    EvaluationArtifact scores = evaluation.evaluate(new EvaluationRequest(snapshot.trainingId(), request.datasetId(),
+        request.spec().evaluation().forSnapshots(rule.sets(), rule.samples()), run, snapshot.artifactId()));
+    curve.add(new CurvePoint(snapshot.kimg(), scores.fid(), scores.artifactId()));
+    return new TrialResult(request.point(), TrialState.WAITING, assignments, null, scores,
+        labels + "; " + snapshot.describe() + ": " + scores.describe(), curve);
+  }
+
+  private static List<CurvePoint> curve(List<Snapshot> snapshots) {
     List<CurvePoint> curve = new ArrayList<>();
     for (Snapshot s : snapshots) {
       EvaluationArtifact e = s.scores().get();
       curve.add(new CurvePoint(s.snapshot().kimg(), e.fid(), e.artifactId()));
     }
-    if (!snapshots.isEmpty()) {
-      curve.add(new CurvePoint(model.kimg(), scores.fid(), scores.artifactId()));
-    }
-    return new TrialResult(point, TrialState.DONE, assignments, model, scores, trained + "; " + scores.describe(),
-        curve);
+    return curve;
   }
 
   private record Snapshot(SnapshotArtifact snapshot, Promise<EvaluationArtifact> scores) {}

@@ -22,6 +22,8 @@ import cedm.activity.TrainingArtifact;
 import cedm.activity.TrainingRequest;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.ToDoubleFunction;
 
@@ -33,9 +35,19 @@ final class FakeStages implements DatasetActivities, FeatureActivities, KnnActiv
   final List<TrainingRequest> trained = new CopyOnWriteArrayList<>();
   final List<EvaluationRequest> evaluated = new CopyOnWriteArrayList<>();
   final List<String> snapshotted = new CopyOnWriteArrayList<>();
+  /** Snapshots made fresh (not reused), "trial@kimg": the store memoises each (training, kimg) once. */
+  final Set<String> produced = ConcurrentHashMap.newKeySet();
   private final ToDoubleFunction<Integer> utilisation;
   volatile long clusteringMillis;
   volatile String failFor;
+  /** FID of each set of a snapshot's evaluation, by trial, kimg and sets; null: 60 at 1 kimg, else 45. */
+  volatile SnapshotFid snapshotFid;
+  /** Called as a snapshot is asked for, before it is made (a test may end the sweep there). */
+  volatile java.util.function.Consumer<String> onSnapshot = s -> {};
+
+  interface SnapshotFid {
+    List<Double> of(String trial, double kimg, int sets);
+  }
 
   FakeStages(ToDoubleFunction<Integer> utilisation) {
     this.utilisation = utilisation;
@@ -93,12 +105,21 @@ final class FakeStages implements DatasetActivities, FeatureActivities, KnnActiv
   public SnapshotArtifact snapshot(TrainingRequest request, double kimg) {
     String trial = request.labels().trial();
     snapshotted.add(trial + "@" + kimg);
-    return new SnapshotArtifact("snap-" + trial + "@" + kimg, false, trial, kimg, "edm-" + trial);
+    onSnapshot.accept(trial + "@" + kimg);
+    boolean reused = !produced.add(trial + "@" + kimg);
+    return new SnapshotArtifact("snap-" + trial + "@" + kimg, reused, trial, kimg, "edm-" + trial);
   }
 
   @Override
   public EvaluationArtifact evaluate(EvaluationRequest request) {
     evaluated.add(request);
+    SnapshotFid fids = snapshotFid;
+    if (request.snapshotId() != null && fids != null) {
+      double kimg = Double.parseDouble(request.snapshotId().substring(request.snapshotId().indexOf('@') + 1));
+      return new EvaluationArtifact("eval-" + request.snapshotId() + "x" + request.evaluation().sets(), false,
+          request.labels().trial(), true, request.evaluation().samplesPerSet(),
+          fids.of(request.labels().trial(), kimg, request.evaluation().sets()), List.of());
+    }
     if (request.snapshotId() != null) {
       // Snapshots improve with training: FID 60 at the first, 45 at the second.
       double fid = request.snapshotId().endsWith("@1.0") ? 60 : 45;
