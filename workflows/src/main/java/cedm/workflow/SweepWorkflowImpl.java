@@ -41,8 +41,6 @@ public final class SweepWorkflowImpl implements SweepWorkflow {
   static final String FEATURES = "features";
   static final String KNN = "knn";
   static final String SEARCH = "search";
-  /** Histories recorded before the search and grid existed replay without them. */
-  static final String SEARCH_AND_GRID = "cmax-search-and-grid";
 
   private String sweepId;
   private ExperimentSpec spec;
@@ -92,19 +90,16 @@ public final class SweepWorkflowImpl implements SweepWorkflow {
       neighbours = stage(KNN, () -> knn.mineNeighbours(new KnnRequest(extracted.artifactId(), spec.features().knn(), labels)));
     }
 
-    int version = Workflow.getVersion(SEARCH_AND_GRID, Workflow.DEFAULT_VERSION, 1);
-    if (version >= 1) {
-      if (cmax == null && spec.search().enabled()) {
-        cmax = search(embeddings, neighbours);
-      }
-      if (carry == null) {
-        for (GridPoint point : GridPlanner.plan(spec.grid(), cmax == null ? null : cmax.cMax(),
-            dataset.labelled() ? dataset.classes() : 0)) {
-          enqueue(point);
-        }
-      }
-      runGrid(request, dataset, embeddings, neighbours);
+    if (cmax == null && spec.search().enabled()) {
+      cmax = search(embeddings, neighbours);
     }
+    if (carry == null) {
+      for (GridPoint point : GridPlanner.plan(spec.grid(), cmax == null ? null : cmax.cMax(),
+          dataset.labelled() ? dataset.classes() : 0)) {
+        enqueue(point);
+      }
+    }
+    runGrid(request, dataset, embeddings, neighbours);
     phase = "done";
     return new SweepResult(sweepId, List.copyOf(stages), dataset, embeddings, neighbours, cmax,
         List.copyOf(trials.values()), List.copyOf(decisions));

@@ -29,10 +29,6 @@ import java.util.List;
  * snapshot there and returns the point WAITING for the rung's decision.
  */
 public final class TrialWorkflowImpl implements TrialWorkflow {
-  private static final String TRAINING = "edm-training";
-  private static final String EVALUATION = "evaluation";
-  /** Histories recorded before evaluation during training replay without snapshots. */
-  private static final String DURING_TRAINING = "evaluation-during-training";
   /** Snapshot and rung positions closer than this are the same position. */
   private static final double EPSILON_KIMG = 1e-6;
 
@@ -63,10 +59,6 @@ public final class TrialWorkflowImpl implements TrialWorkflow {
         conditioning = Conditioning.CLUSTERS;
       }
     }
-    if (Workflow.getVersion(TRAINING, Workflow.DEFAULT_VERSION, 1) == Workflow.DEFAULT_VERSION) {
-      return new TrialResult(point, TrialState.DONE, assignments, null, null,
-          labels + "; started before EDM training existed");
-    }
     TrainingActivities training = Workflow.newActivityStub(TrainingActivities.class,
         StageOptions.training(request.spec().runtime()));
     TrainingRequest train = new TrainingRequest(request.datasetId(), conditioning,
@@ -77,8 +69,7 @@ public final class TrialWorkflowImpl implements TrialWorkflow {
     EvaluationSpec spec = request.spec().evaluation();
     Double rung = request.rungKimg();
     double until = rung != null ? rung : request.spec().training().durationMimg() * 1000;
-    if (EvaluationSpec.DuringTraining.enabled(spec.duringTraining())
-        && Workflow.getVersion(DURING_TRAINING, Workflow.DEFAULT_VERSION, 1) >= 1) {
+    if (EvaluationSpec.DuringTraining.enabled(spec.duringTraining())) {
       // Each snapshot is evaluated on the GPU queue while the next stretch of training runs.
       for (double kimg : snapshotKimgs(spec.duringTraining().everyMimg(), request.spec().training().durationMimg())) {
         if (kimg <= request.fromKimg() + EPSILON_KIMG || kimg >= until - EPSILON_KIMG) {
@@ -96,10 +87,6 @@ public final class TrialWorkflowImpl implements TrialWorkflow {
     }
     TrainingArtifact model = training.train(train);
     String trained = labels + "; " + model.describe();
-    if (Workflow.getVersion(EVALUATION, Workflow.DEFAULT_VERSION, 1) == Workflow.DEFAULT_VERSION) {
-      return new TrialResult(point, TrialState.DONE, assignments, model, null,
-          trained + "; started before evaluation existed");
-    }
     EvaluationArtifact scores = evaluation.evaluate(new EvaluationRequest(model.artifactId(), request.datasetId(),
         spec, run));
     List<CurvePoint> curve = curve(snapshots);
