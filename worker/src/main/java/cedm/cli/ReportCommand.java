@@ -44,7 +44,7 @@ final class ReportCommand extends SweepCommand implements Callable<Integer> {
       try (Connected c = connect()) {
         if (c.sweeps.state(sweepId).isEmpty()) {
           throw new UserError("sweep " + sweepId + " has no final status in " + artifacts.root()
-              + " and the server at " + connection.target + " does not know it (`cedm resume " + sweepId + "`)", 1);
+              + " and the server at " + connection.options().target() + " does not know it (`cedm resume " + sweepId + "`)", 1);
         }
         status = c.sweeps.status(sweepId);
       }

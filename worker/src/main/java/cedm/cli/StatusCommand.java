@@ -28,15 +28,15 @@ final class StatusCommand extends SweepCommand implements Callable<Integer> {
       if (recorded.isEmpty()) {
         throw unreachable;
       }
-      return printRecorded(recorded.get(), artifacts, "the server at " + connection.target + " does not answer");
+      return printRecorded(recorded.get(), artifacts, "the server at " + connection.options().target() + " does not answer");
     }
     try (c) {
       Optional<WorkflowExecutionStatus> state = c.sweeps.state(sweepId);
       if (state.isEmpty()) {
         if (recorded.isPresent()) {
-          return printRecorded(recorded.get(), artifacts, "the server at " + connection.target + " does not know it");
+          return printRecorded(recorded.get(), artifacts, "the server at " + connection.options().target() + " does not know it");
         }
-        throw new UserError("the server at " + connection.target + " does not know sweep " + sweepId
+        throw new UserError("the server at " + connection.options().target() + " does not know sweep " + sweepId
             + " (an embedded server forgets sweeps when it restarts: `cedm resume " + sweepId + "`)", 1);
       }
       out().println("state: " + state.get().name().replace("WORKFLOW_EXECUTION_STATUS_", "").toLowerCase());

@@ -38,7 +38,7 @@ final class WorkerCommand extends Output implements Callable<Integer> {
     try (MetricsEndpoint endpoint = metrics.start(err());
         Connected c = new Connected(connection.options(), store.open());
         CedmWorker worker = new CedmWorker(c.client, c.store, config()).start()) {
-      out().println("cedm: worker on " + connection.target + " namespace " + connection.namespace
+      out().println("cedm: worker on " + connection.options().target() + " namespace " + connection.options().namespace()
           + ", queues " + cpuQueue + " and " + gpuQueue + " (gpus: " + gpus + "), store " + c.store.root()
           + (endpoint == null ? "" : ", metrics " + endpoint.url()) + "; Ctrl-C stops it");
       CountDownLatch stop = new CountDownLatch(1);

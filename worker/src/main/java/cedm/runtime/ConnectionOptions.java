@@ -1,97 +1,141 @@
 package cedm.runtime;
 
-import io.temporal.authorization.AuthorizationTokenSupplier;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
-import io.temporal.serviceclient.SimpleSslContextBuilder;
+import io.temporal.envconfig.ClientConfigProfile;
+import io.temporal.envconfig.ClientConfigTLS;
+import io.temporal.envconfig.LoadClientConfigProfileOptions;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
-import java.io.ByteArrayInputStream;
-import java.io.FileInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import javax.net.ssl.SSLException;
-import javax.net.ssl.TrustManagerFactory;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
+import java.util.Map;
 
 /**
- * How to reach a Temporal service: plain for the embedded server; TLS, mTLS (client certificate
- * and key) or an API key for a real cluster.
+ * How to reach a Temporal service, read as every Temporal tool reads it (temporal-envconfig): a
+ * profile of the client config file (TEMPORAL_CONFIG_FILE, else ~/.config/temporalio/temporal.toml;
+ * profile TEMPORAL_PROFILE, else "default"), the TEMPORAL_* environment variables over it, and
+ * cedm's flags over both. The embedded server is reached plainly.
  */
-public record ConnectionOptions(
-    String target, String namespace, boolean tls, Path clientCert, Path clientKey, Path serverCa,
-    String serverName, String apiKey) {
+public record ConnectionOptions(ClientConfigProfile profile) {
+  public static final String DEFAULT_TARGET = "127.0.0.1:7233";
+  public static final String DEFAULT_NAMESPACE = "default";
+
+  /** What the command line says; null where a flag was not given. */
+  public record Flags(String target, String namespace, Boolean tls, Path clientCert, Path clientKey, Path serverCa,
+      String serverName, String apiKey, String profile, Path configFile) {}
 
   public static ConnectionOptions plain(String target, String namespace) {
-    return new ConnectionOptions(target, namespace, false, null, null, null, null, null);
+    return new ConnectionOptions(ClientConfigProfile.newBuilder().setAddress(target).setNamespace(namespace).build());
+  }
+
+  /** Flags over {@code environment} (the process's, or a test's) over the profile file over the defaults. */
+  public static ConnectionOptions resolve(Flags flags, Map<String, String> environment) throws IOException {
+    LoadClientConfigProfileOptions.Builder load = LoadClientConfigProfileOptions.newBuilder()
+        .setEnvOverrides(environment);
+    if (flags.configFile() != null) {
+      load.setConfigFilePath(flags.configFile().toString());
+    }
+    if (flags.profile() != null) {
+      load.setConfigFileProfile(flags.profile());
+    }
+    ClientConfigProfile loaded;
+    try {
+      loaded = ClientConfigProfile.load(load.build());
+    } catch (IOException | RuntimeException e) {
+      throw new IOException("Temporal client configuration (--config-file, TEMPORAL_CONFIG_FILE, --profile, "
+          + "TEMPORAL_PROFILE): " + e.getMessage(), e);
+    }
+    ClientConfigProfile.Builder profile = loaded.toBuilder()
+        .setAddress(first(flags.target(), loaded.getAddress(), DEFAULT_TARGET))
+        .setNamespace(first(flags.namespace(), loaded.getNamespace(), DEFAULT_NAMESPACE))
+        .setApiKey(first(flags.apiKey(), loaded.getApiKey(), null));
+    boolean tlsFlags = flags.tls() != null || flags.clientCert() != null || flags.clientKey() != null
+        || flags.serverCa() != null || flags.serverName() != null;
+    if (tlsFlags) {
+      ClientConfigTLS.Builder tls = loaded.getTls() == null ? ClientConfigTLS.newBuilder() : loaded.getTls().toBuilder();
+      tls.setDisabled(flags.tls() == null ? Boolean.FALSE : !flags.tls());
+      if (flags.clientCert() != null) {
+        tls.setClientCertPath(flags.clientCert().toString()).setClientCertData(null);
+      }
+      if (flags.clientKey() != null) {
+        tls.setClientKeyPath(flags.clientKey().toString()).setClientKeyData(null);
+      }
+      if (flags.serverCa() != null) {
+        tls.setServerCACertPath(flags.serverCa().toString()).setServerCACertData(null);
+      }
+      if (flags.serverName() != null) {
+        tls.setServerName(flags.serverName());
+      }
+      profile.setTls(tls.build());
+    }
+    return new ConnectionOptions(profile.build());
+  }
+
+  private static String first(String flag, String configured, String fallback) {
+    return flag != null ? flag : configured != null && !configured.isEmpty() ? configured : fallback;
+  }
+
+  public String target() {
+    return profile.getAddress();
+  }
+
+  public String namespace() {
+    return profile.getNamespace();
   }
 
   public WorkflowServiceStubs connect() throws IOException {
-    WorkflowServiceStubsOptions.Builder options = WorkflowServiceStubsOptions.newBuilder().setTarget(target)
-        .setMetricsScope(TemporalMetrics.scope());
-    boolean secure = tls || clientCert != null || serverCa != null || apiKey != null;
-    if (secure) {
-      SimpleSslContextBuilder ssl = clientCert != null
-          ? pkcs8(clientCert, clientKey)
-          : SimpleSslContextBuilder.noKeyOrCertChain();
-      if (serverCa != null) {
-        ssl.setTrustManager(trustManager(serverCa).getTrustManagers()[0]);
+    ClientConfigTLS tls = profile.getTls();
+    if (tls != null) {
+      readable(tls.getClientCertPath(), "TLS client certificate (--tls-cert)");
+      readable(tls.getClientKeyPath(), "TLS client key (--tls-key)");
+      readable(tls.getServerCACertPath(), "TLS server CA (--tls-ca)");
+      if (tls.getClientCertPath() != null && tls.getClientKeyPath() == null && tls.getClientKeyData() == null) {
+        throw new IOException("--tls-cert needs --tls-key (TEMPORAL_TLS_CLIENT_KEY_PATH)");
       }
-      try {
-        options.setSslContext(ssl.build());
-      } catch (SSLException | IllegalArgumentException e) {
-        throw new IOException("--tls-cert " + clientCert + " / --tls-key " + clientKey
-            + ": not a PEM certificate chain and PKCS#8 private key (" + e.getMessage() + ")", e);
-      }
-      if (serverName != null) {
-        options.setChannelInitializer(channel -> channel.overrideAuthority(serverName));
-      }
+      pkcs8(tls.getClientKeyPath());
     }
-    if (apiKey != null) {
-      AuthorizationTokenSupplier token = () -> apiKey;
-      options.addApiKey(token);
+    WorkflowServiceStubsOptions options;
+    try {
+      options = profile.toWorkflowServiceStubsOptions();
+    } catch (RuntimeException e) {
+      throw new IOException("TLS client certificate " + (tls == null ? null : tls.getClientCertPath()) + " / key "
+          + (tls == null ? null : tls.getClientKeyPath()) + ": not a PEM certificate chain and PKCS#8 private key "
+          + "with a PEM server CA (" + rootMessage(e) + ")", e);
     }
-    return WorkflowServiceStubs.newServiceStubs(options.build());
+    return WorkflowServiceStubs.newServiceStubs(WorkflowServiceStubsOptions.newBuilder(options)
+        .setMetricsScope(TemporalMetrics.scope()).build());
   }
 
   public WorkflowClient client(WorkflowServiceStubs stubs) {
-    return WorkflowClient.newInstance(stubs, WorkflowClientOptions.newBuilder().setNamespace(namespace).build());
+    return WorkflowClient.newInstance(stubs, WorkflowClientOptions.newBuilder(profile.toWorkflowClientOptions())
+        .build());
   }
 
-  private static SimpleSslContextBuilder pkcs8(Path cert, Path key) throws IOException {
-    if (key == null) {
-      throw new IOException("--tls-cert needs --tls-key (TEMPORAL_TLS_CLIENT_KEY_PATH)");
-    }
-    // The builder reads its streams in build(), after this method returns: hand it the bytes, not open files.
-    return SimpleSslContextBuilder.forPKCS8(new ByteArrayInputStream(read(cert, "--tls-cert")),
-        new ByteArrayInputStream(read(key, "--tls-key")));
-  }
-
-  private static byte[] read(Path file, String option) throws IOException {
-    try {
-      return Files.readAllBytes(file);
-    } catch (IOException e) {
-      throw new IOException(option + " " + file + ": cannot be read (" + e.getClass().getSimpleName() + ")", e);
+  private static void readable(String path, String what) throws IOException {
+    if (path != null && !path.isEmpty() && !Files.isReadable(Path.of(path))) {
+      throw new IOException(what + " " + path + ": cannot be read (no such file, or no permission)");
     }
   }
 
-  private static TrustManagerFactory trustManager(Path ca) throws IOException {
-    try (InputStream in = new FileInputStream(ca.toFile())) {
-      KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-      store.load(null, null);
-      int i = 0;
-      for (var cert : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
-        store.setCertificateEntry("ca" + i++, (X509Certificate) cert);
-      }
-      TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      factory.init(store);
-      return factory;
-    } catch (java.security.GeneralSecurityException e) {
-      throw new IOException(ca + ": not a PEM CA certificate (" + e.getMessage() + ")", e);
+  /** The SDK reads only PKCS#8 keys, and says so in no helpful way: check the PEM header first. */
+  private static void pkcs8(String key) throws IOException {
+    if (key == null || key.isEmpty()) {
+      return;
     }
+    String pem = Files.readString(Path.of(key), java.nio.charset.StandardCharsets.ISO_8859_1);
+    if (!pem.contains("-----BEGIN PRIVATE KEY-----")) {
+      throw new IOException("TLS client key (--tls-key) " + key + ": not a PEM PKCS#8 private key (\"-----BEGIN "
+          + "PRIVATE KEY-----\"); convert one with `openssl pkcs8 -topk8 -nocrypt -in KEY -out KEY.pk8`");
+    }
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null) {
+      root = root.getCause();
+    }
+    return root.getMessage();
   }
 }

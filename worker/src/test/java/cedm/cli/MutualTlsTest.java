@@ -106,12 +106,12 @@ class MutualTlsTest {
   }
 
   @Test
-  void aKeyThatIsNotPkcs8IsAUserErrorNamingBothFiles() throws Exception {
+  void aKeyThatIsNotPkcs8IsAUserErrorNamingTheFile() throws Exception {
     Path junk = Files.writeString(tmp.resolve("junk.key"), "not a key\n");
     Cli status = Cli.run("status", "nope", "--store", tmp.resolve("store").toString(), "--target", target,
         "--tls-cert", clientCert.toString(), "--tls-key", junk.toString(), "--tls-ca", ca.toString());
     assertEquals(2, status.exitCode(), status.out() + status.err());
-    assertTrue(status.err().startsWith("cedm: --tls-cert " + clientCert + " / --tls-key " + junk + ": not a PEM"),
+    assertTrue(status.err().startsWith("cedm: TLS client key (--tls-key) " + junk + ": not a PEM PKCS#8 private key"),
         status.err());
   }
 
