@@ -98,7 +98,7 @@ final class StatusView {
         d.method().id(), d.kimg(), d.kept().size(), d.stopped().size()));
     for (RungScore s : d.scores()) {
       lines.add(s.scored()
-          ? String.format(Locale.ROOT, "  %-16s %8.2f +- %5.2f  %s", s.pointId(), s.mean(), s.standardError(),
+          ? String.format(Locale.ROOT, "  %-16s %8.2f +- %5.2f  %s", s.pointId(), s.mean(), d.standardError(s),
               d.outcome(s))
           : String.format(Locale.ROOT, "  %-16s %17s  %s", s.pointId(), "-", d.outcome(s)));
     }

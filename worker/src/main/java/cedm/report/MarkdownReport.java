@@ -184,7 +184,7 @@ final class MarkdownReport {
       for (RungScore s : decision.scores()) {
         md.append(s.scored()
             ? String.format(Locale.ROOT, "| %s | %.2f +- %.2f | %s | evaluation/%s |%n", s.pointId(), s.mean(),
-                s.standardError(), decision.outcome(s), s.evaluationId())
+                decision.standardError(s), decision.outcome(s), s.evaluationId())
             : "| " + s.pointId() + " | - | " + decision.outcome(s) + " | - |\n");
       }
       md.append('\n');

@@ -138,7 +138,7 @@ class DemoRunTest {
     for (String point : List.of(picked.group(1), picked.group(2))) {
       assertTrue(out.lines().anyMatch(l -> l.matches("  " + Pattern.quote(point) + " +done .*")), point + " ran to the end");
     }
-    Matcher cost = Pattern.compile("successive halving spent (\\d+\\.\\d{4}) device-hours; the full grid would have "
+    Matcher cost = Pattern.compile("successive halving spent (\\d+\\.\\d{4}) CPU-slot hours; the full grid would have "
         + "cost about (\\d+\\.\\d{4}) \\((\\d+) stopped").matcher(section);
     assertTrue(cost.find(), section);
     assertEquals(stopped.size(), Integer.parseInt(cost.group(3)));

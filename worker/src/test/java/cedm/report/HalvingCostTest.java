@@ -25,8 +25,8 @@ class HalvingCostTest {
   }
 
   private static final RungDecision RUNG = new RungDecision(ClusteringMethod.TEMI, 0, 1.0,
-      List.of(new RungScore("temi-C=4", List.of(1.0), "e")), new RungScore("temi-C=4", List.of(1.0), "e"),
-      List.of("temi-C=4"), List.of(), List.of("temi-C=8"));
+      List.of(new RungScore("temi-C=4", List.of(1.0), "e")), new RungScore("temi-C=4", List.of(1.0), "e"), 0,
+      List.of("temi-C=4"), List.of(), List.of("temi-C=8"), List.of());
 
   @Test
   void stoppedPointsAreEstimatedAtTheMeanOfThoseThatFinished() {
@@ -38,6 +38,7 @@ class HalvingCostTest {
         new TrialResult(new GridPoint(GridPoint.Kind.UNCONDITIONAL, null, 1), TrialState.DONE, null, null, null, "")),
         List.of(RUNG));
     HalvingCost cost = HalvingCost.of(status, time);
+    assertEquals("GPU-hours", cost.unit());
     assertEquals(40, cost.spentHours(), 1e-9);
     assertEquals(40 + 9 + 7, cost.fullGridHours(), 1e-9);
     assertEquals(2, cost.finished(), "the baseline is not a clustering point");
@@ -46,10 +47,13 @@ class HalvingCostTest {
   }
 
   @Test
-  void noEstimateWithoutARungOrAFinishedPoint() {
-    DeviceTime time = DeviceTime.of(List.of(gpu("temi-C=8", 100)));
+  void noEstimateWithoutARungOrAFinishedPointOrWhilePointsStillRun() {
+    DeviceTime time = DeviceTime.of(List.of(gpu("temi-C=8", 100), gpu("temi-C=4", 400)));
     List<TrialResult> trials = List.of(trial(8, TrialState.STOPPED));
     assertNull(HalvingCost.of(new SweepStatus("s", "done", List.of(), null, List.of(), trials, List.of()), time));
     assertNull(HalvingCost.of(new SweepStatus("s", "done", List.of(), null, List.of(), trials, List.of(RUNG)), time));
+    assertNull(HalvingCost.of(new SweepStatus("s", "grid", List.of(), null, List.of(),
+        List.of(trial(4, TrialState.DONE), trial(8, TrialState.STOPPED), trial(16, TrialState.WAITING)),
+        List.of(RUNG)), time), "a point still waits at a rung");
   }
 }

@@ -146,6 +146,14 @@ final class SpecChecks {
         previous = r;
       }
     }
+    boolean fid = false;
+    for (JsonNode m : doc.at("/evaluation/metrics")) {
+      fid |= m.asText().equals("fid");
+    }
+    if (!fid) {
+      add("/evaluation/metrics", "has no fid: successive halving compares the points by their FID at each rung",
+          "a list containing fid, or grid.schedule: full");
+    }
     JsonNode sets = doc.at(base + "/sets");
     JsonNode sigmas = doc.at(base + "/noise_sigmas");
     if (sets.isInt() && sets.asInt() < 2 && sigmas.isNumber() && sigmas.asDouble() > 0) {

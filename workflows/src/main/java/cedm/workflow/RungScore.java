@@ -22,14 +22,9 @@ public record RungScore(String pointId, List<Double> fid, String evaluationId) {
     return fid.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
   }
 
-  /** Standard error of the mean over the sets (sample standard deviation / sqrt(sets)); 0 for one set. */
-  public double standardError() {
-    int n = fid.size();
-    if (n < 2) {
-      return 0;
-    }
+  /** Sum of squared deviations from the mean over the sets. */
+  double squares() {
     double mean = mean();
-    double ss = fid.stream().mapToDouble(v -> (v - mean) * (v - mean)).sum();
-    return Math.sqrt(ss / (n - 1) / n);
+    return fid.stream().mapToDouble(v -> (v - mean) * (v - mean)).sum();
   }
 }

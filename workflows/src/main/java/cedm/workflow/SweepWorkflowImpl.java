@@ -59,8 +59,6 @@ public final class SweepWorkflowImpl implements SweepWorkflow {
   public SweepResult run(SweepRequest request) {
     sweepId = request.sweepId();
     spec = request.spec();
-    addPoints(List.copyOf(early));
-    early.clear();
     SweepCarry carry = request.carry();
     DatasetArtifact dataset;
     FeaturesArtifact embeddings;
@@ -75,7 +73,9 @@ public final class SweepWorkflowImpl implements SweepWorkflow {
       legs.putAll(carry.legs());
       decisions.addAll(carry.decisions());
       carry.trials().stream().filter(t -> t.state() == TrialState.PENDING).forEach(t -> queue.add(t.point()));
+      joinEarlyPoints();
     } else {
+      joinEarlyPoints();
       for (String stage : List.of(DATASET, FEATURES, KNN)) {
         stages.add(StageReport.pending(stage));
       }
@@ -103,6 +103,12 @@ public final class SweepWorkflowImpl implements SweepWorkflow {
     phase = "done";
     return new SweepResult(sweepId, List.copyOf(stages), dataset, embeddings, neighbours, cmax,
         List.copyOf(trials.values()), List.copyOf(decisions));
+  }
+
+  /** Points signalled before this run read its request; after the carried ones, so none is queued twice. */
+  private void joinEarlyPoints() {
+    addPoints(List.copyOf(early));
+    early.clear();
   }
 
   @Override
@@ -187,8 +193,9 @@ public final class SweepWorkflowImpl implements SweepWorkflow {
         }
         return;
       }
+      boolean starting = !draining;
       Workflow.await(() -> running.values().stream().anyMatch(Promise::isCompleted)
-          || (running.size() < spec.runtime().parallelTrials() && !queue.isEmpty()));
+          || (starting && running.size() < spec.runtime().parallelTrials() && !queue.isEmpty()));
       List<String> finished = running.entrySet().stream().filter(e -> e.getValue().isCompleted())
           .map(Map.Entry::getKey).toList();
       for (String id : finished) {
@@ -217,16 +224,22 @@ public final class SweepWorkflowImpl implements SweepWorkflow {
    */
   private void decide(GridPoint arrived, int rung) {
     GridSpec.SuccessiveHalving rule = spec.grid().successiveHalving();
-    RungDecision earlier = decisions.stream()
-        .filter(d -> d.method() == arrived.method() && d.rung() == rung).findFirst().orElse(null);
-    if (earlier != null) {
+    int index = -1;
+    for (int i = 0; i < decisions.size(); i++) {
+      if (decisions.get(i).method() == arrived.method() && decisions.get(i).rung() == rung) {
+        index = i;
+      }
+    }
+    if (index >= 0) {
       TrialResult t = trials.get(arrived.id());
       if (t.state() == TrialState.WAITING) {
         RungScore score = score(t);
-        if (SuccessiveHalving.passes(score, earlier, rule)) {
+        boolean passes = SuccessiveHalving.passes(score, decisions.get(index), rule);
+        decisions.set(index, decisions.get(index).withLate(score, passes));
+        if (passes) {
           advance(t, rung);
         } else {
-          stop(t, earlier, score);
+          stop(t, decisions.get(index), score);
         }
       }
       return;
@@ -266,8 +279,8 @@ public final class SweepWorkflowImpl implements SweepWorkflow {
   private void stop(TrialResult waiting, RungDecision decision, RungScore score) {
     trials.put(waiting.point().id(), waiting.as(TrialState.STOPPED, String.format(Locale.ROOT,
         "stopped at rung %d (%.1f kimg): FID %.2f +- %.2f against the cut %.2f +- %.2f (%s); %s",
-        decision.rung() + 1, decision.kimg(), score.mean(), score.standardError(), decision.cut().mean(),
-        decision.cut().standardError(), decision.cut().pointId(), waiting.note())));
+        decision.rung() + 1, decision.kimg(), score.mean(), decision.standardError(score), decision.cut().mean(),
+        decision.standardError(decision.cut()), decision.cut().pointId(), waiting.note())));
   }
 
   private Promise<TrialResult> startTrial(GridPoint point, DatasetArtifact dataset, FeaturesArtifact features,

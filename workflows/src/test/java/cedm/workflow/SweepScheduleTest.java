@@ -7,6 +7,8 @@ import cedm.activity.TrainingRequest;
 import cedm.spec.ExperimentSpec;
 import cedm.spec.LoadedSpec;
 import cedm.spec.SpecLoader;
+import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.api.enums.v1.EventType;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
@@ -37,7 +39,7 @@ class SweepScheduleTest {
       "temi-C=2", List.of(50.0, 50.0, 50.0),
       "temi-C=4", List.of(39.0, 40.0, 41.0),
       "temi-C=8", List.of(30.0, 30.0, 30.0),
-      "temi-C=16", List.of(41.0, 44.0, 47.0),
+      "temi-C=16", List.of(40.0, 43.0, 46.0),
       "temi-C=32", List.of(42.0, 42.5, 43.0));
   private static final Map<String, Double> RUNG_2 = Map.of("temi-C=4", 35.0, "temi-C=8", 25.0, "temi-C=16", 38.0,
       "temi-C=32", 36.0);
@@ -117,7 +119,8 @@ class SweepScheduleTest {
     assertEquals(2, r.rungs().size(), r.rungs().toString());
     RungDecision first = r.rungs().get(0);
     assertEquals(List.of("temi-C=8", "temi-C=4", "temi-C=32", "temi-C=16"), first.kept());
-    assertEquals(List.of("temi-C=16"), first.guarded(), "44 +- 1.73 is within one sigma of the cut's 42.5 +- 0.29");
+    assertEquals(List.of("temi-C=16"), first.guarded(),
+        "43 is within one sigma (sqrt(2 * 2.05 / 3) = 1.17, pooled over the five points' sets) of the cut's 42.5");
     assertEquals(List.of("temi-C=2"), first.stopped());
     assertEquals("temi-C=32", first.cut().pointId());
     RungDecision second = r.rungs().get(1);
@@ -127,7 +130,7 @@ class SweepScheduleTest {
     Map<String, TrialResult> trials = byId(r);
     assertEquals(TrialState.STOPPED, trials.get("temi-C=2").state());
     assertTrue(trials.get("temi-C=2").note().startsWith(
-        "stopped at rung 1 (1.0 kimg): FID 50.00 +- 0.00 against the cut 42.50 +- 0.29 (temi-C=32)"),
+        "stopped at rung 1 (1.0 kimg): FID 50.00 +- 0.83 against the cut 42.50 +- 0.83 (temi-C=32)"),
         trials.get("temi-C=2").note());
     assertEquals(TrialState.STOPPED, trials.get("temi-C=16").state());
     assertEquals(List.of(1.0, 2.0), trials.get("temi-C=16").curve().stream().map(CurvePoint::kimg).toList());
@@ -206,6 +209,19 @@ class SweepScheduleTest {
     }
   }
 
+  /** A scheduled sweep whose history outgrows its limit continues as new with its legs, waiting points and decisions. */
+  @Test
+  void aScheduledSweepThatContinuesAsNewKeepsItsRungs() throws Exception {
+    ExperimentSpec spec = spec("[2, 4, 8, 16, 32]");
+    FakeStages stages = stages();
+    SweepWorkflow sweep = start(stages, spec);
+    WorkflowExecution first = WorkflowClient.start(sweep::run, new SweepRequest(SWEEP, spec, null, 40));
+    SweepResult r = env.getWorkflowClient().newUntypedWorkflowStub(SWEEP).getResult(SweepResult.class);
+    assertEquals(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW,
+        env.getWorkflowClient().fetchHistory(SWEEP, first.getRunId()).getLastEvent().getEventType());
+    assertTheRungDecisions(r, stages);
+  }
+
   /** A point added after its rung was decided is held to that rung's cut. */
   @Test
   void aPointAddedLaterMeetsTheCutOfTheRungsAlreadyDecided() throws Exception {
@@ -228,10 +244,14 @@ class SweepScheduleTest {
     WorkflowClient.start(sweep::run, new SweepRequest(SWEEP, spec));
     SweepResult r = WorkflowStub.fromTyped(sweep).getResult(SweepResult.class);
     Map<String, TrialResult> trials = byId(r);
-    assertEquals(List.of("temi-C=8", "temi-C=4"), r.rungs().get(0).kept(), "ceil(3 / 2) = 2 at the first rung");
+    assertEquals(List.of("temi-C=8", "temi-C=4"), r.rungs().get(0).kept().stream()
+        .filter(p -> !r.rungs().get(0).late().contains(p)).toList(), "ceil(3 / 2) = 2 at the first rung");
     assertEquals(TrialState.STOPPED, trials.get("temi-C=6").state(), "41 is worse than the cut's 40 with no spread");
     assertTrue(trials.get("temi-C=6").note().contains("against the cut 40.00 +- 0.00 (temi-C=4)"),
         trials.get("temi-C=6").note());
+    RungDecision first = r.rungs().get(0);
+    assertEquals(List.of("temi-C=6", "temi-C=3"), first.late(), "the late points are in the rung's record");
+    assertTrue(first.stopped().contains("temi-C=6") && first.kept().contains("temi-C=3"), first.toString());
     assertEquals(TrialState.DONE, trials.get("temi-C=3").state(), "20 beats every cut, so it runs to the end");
     assertEquals(List.of(1.0, 2.0, 3.0), trials.get("temi-C=3").curve().stream().map(CurvePoint::kimg).toList());
     assertEquals(List.of("temi-C=3", "temi-C=8", "unconditional"), trained(stages));
