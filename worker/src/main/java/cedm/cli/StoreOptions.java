@@ -11,10 +11,15 @@ final class StoreOptions {
       description = "Artifact store (default: $CEDM_STORE, else ~/.cedm/store). Share it between hosts for several workers.")
   Path store;
 
+  /** Where the store is: --store, else $CEDM_STORE, else the default. */
+  Path root() {
+    return store != null ? store : ArtifactStore.defaultRoot();
+  }
+
   /** The store, or a user error (exit 2) naming where the path came from and why it cannot be used. */
   ArtifactStore open() {
     try {
-      return new ArtifactStore(store != null ? store : ArtifactStore.defaultRoot());
+      return new ArtifactStore(root());
     } catch (UnusableStoreException e) {
       String origin = store != null ? "--store"
           : System.getenv("CEDM_STORE") != null && !System.getenv("CEDM_STORE").isBlank() ? "$CEDM_STORE"

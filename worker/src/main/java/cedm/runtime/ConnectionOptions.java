@@ -17,8 +17,10 @@ import java.util.Map;
  * profile of the client config file (TEMPORAL_CONFIG_FILE, else ~/.config/temporalio/temporal.toml;
  * profile TEMPORAL_PROFILE, else "default"), the TEMPORAL_* environment variables over it, and
  * cedm's flags over both. The embedded server is reached plainly.
+ *
+ * @param configured whether the target was given (flag, environment or profile), not the default
  */
-public record ConnectionOptions(ClientConfigProfile profile) {
+public record ConnectionOptions(ClientConfigProfile profile, boolean configured) {
   public static final String DEFAULT_TARGET = "127.0.0.1:7233";
   public static final String DEFAULT_NAMESPACE = "default";
 
@@ -27,7 +29,8 @@ public record ConnectionOptions(ClientConfigProfile profile) {
       String serverName, String apiKey, String profile, Path configFile) {}
 
   public static ConnectionOptions plain(String target, String namespace) {
-    return new ConnectionOptions(ClientConfigProfile.newBuilder().setAddress(target).setNamespace(namespace).build());
+    return new ConnectionOptions(ClientConfigProfile.newBuilder().setAddress(target).setNamespace(namespace).build(),
+        true);
   }
 
   /** Flags over {@code environment} (the process's, or a test's) over the profile file over the defaults. */
@@ -70,7 +73,8 @@ public record ConnectionOptions(ClientConfigProfile profile) {
       }
       profile.setTls(tls.build());
     }
-    return new ConnectionOptions(profile.build());
+    return new ConnectionOptions(profile.build(),
+        flags.target() != null || loaded.getAddress() != null && !loaded.getAddress().isEmpty());
   }
 
   private static String first(String flag, String configured, String fallback) {

@@ -48,6 +48,8 @@ class ConnectionOptionsTest {
     ConnectionOptions none = ConnectionOptions.resolve(flags(null, null, dir.resolve("absent.toml")), Map.of());
     assertEquals(ConnectionOptions.DEFAULT_TARGET, none.target());
     assertEquals(ConnectionOptions.DEFAULT_NAMESPACE, none.namespace());
+    assertFalse(none.configured(), "the default target is not one the user named");
+    assertTrue(file.configured() && environment.configured() && flag.configured());
   }
 
   @Test

@@ -1,0 +1,79 @@
+package cedm.doctor;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.util.cuda.CudaUtils;
+import cedm.eval.FrechetDistance;
+import java.io.IOException;
+import java.lang.management.MemoryUsage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** The compute a worker on this host would have: the PyTorch natives, every device and its memory, LAPACK. */
+public final class EngineChecks {
+  private EngineChecks() {}
+
+  public static Check engine() {
+    try {
+      Engine engine = Engine.getEngine("PyTorch");
+      int gpus = CudaUtils.getGpuCount();
+      String flavour = gpus > 0 ? "CUDA " + CudaUtils.getCudaVersionString() + " natives, " + gpus + " GPU(s)"
+          : "CPU natives (no CUDA device visible)";
+      return Check.ok("engine", "DJL " + Engine.getDjlVersion() + ", PyTorch " + engine.getVersion() + ", " + flavour);
+    } catch (RuntimeException | UnsatisfiedLinkError e) {
+      return Check.fail("engine", "the PyTorch natives do not load: " + e.getMessage()
+          + " (offline machines need ai.djl.pytorch:pytorch-native-* on the class path)");
+    }
+  }
+
+  /** A row per device of {@code devices}; a CUDA id this host does not have fails. */
+  public static List<Check> devices(List<Device> devices) {
+    List<Check> checks = new ArrayList<>();
+    int visible = CudaUtils.getGpuCount();
+    for (Device d : devices) {
+      String name = "device " + d;
+      if (d.isGpu()) {
+        if (d.getDeviceId() >= visible) {
+          checks.add(Check.fail(name, "not visible: this host shows " + visible + " CUDA device(s) (CUDA_VISIBLE_DEVICES?)"));
+          continue;
+        }
+        MemoryUsage memory = CudaUtils.getGpuMemory(d);
+        checks.add(Check.ok(name, String.format(Locale.ROOT, "%s, %.1f GiB, %.1f GiB in use",
+            "CUDA compute capability " + CudaUtils.getComputeCapability(d.getDeviceId()), memory.getMax() / GIB,
+            memory.getUsed() / GIB)));
+      } else {
+        checks.add(Check.ok(name, String.format(Locale.ROOT, "%d cores, %.1f GiB memory available of %.1f GiB",
+            Runtime.getRuntime().availableProcessors(), hostMemory("MemAvailable") / GIB, hostMemory("MemTotal") / GIB)));
+      }
+    }
+    return checks;
+  }
+
+  private static final double GIB = 1024.0 * 1024 * 1024;
+
+  /** A field of /proc/meminfo in bytes; 0 where there is none. */
+  static long hostMemory(String field) {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
+        if (line.startsWith(field + ":")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+        }
+      }
+    } catch (IOException e) {
+      return 0;
+    }
+    return 0;
+  }
+
+  /** The LAPACK behind the Frechet distance: a native one, or the Java translation, several times slower. */
+  public static Check lapack() {
+    String lapack = FrechetDistance.lapack();
+    return lapack.toLowerCase(Locale.ROOT).contains("jni")
+        ? Check.ok("lapack", lapack + " (native)")
+        : Check.warn("lapack", lapack + ": no native LAPACK, so FID at d = 2048 takes several times longer "
+            + "(Debian: apt-get install liblapack3 libopenblas0)");
+  }
+}
