@@ -1,6 +1,5 @@
 package cedm.activities;
 
-import ai.djl.ndarray.NDManager;
 import cedm.activity.KnnActivities;
 import cedm.activity.KnnArtifact;
 import cedm.activity.KnnRequest;
@@ -20,11 +19,12 @@ import java.util.List;
 /** Mines the neighbours of every training feature vector. */
 public final class KnnActivitiesImpl implements KnnActivities {
   static final String STAGE = "knn";
-  static final int VERSION = 1;
+  /** 2: the symmetric tiling, whose rounding may order near-ties differently from version 1's row blocks. */
+  static final int VERSION = 2;
   public static final String INDICES = "indices.npy";
   public static final String SIMILARITIES = "similarities.npy";
-  /** Rows of the similarity matrix at once: 1024 x N floats, 200 MB at N = 50,000. */
-  private static final int BLOCK_ROWS = 1024;
+  /** Tiles of 4096 x 4096 similarities (64 MB): large enough for the product to run at full speed. */
+  private static final int BLOCK_ROWS = 4096;
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final ArtifactStore store;
@@ -53,11 +53,8 @@ public final class KnnActivitiesImpl implements KnnActivities {
     float[] features = Npy.readFloats(featuresFile);
     NonFiniteException.requireFinite(features, d, "features " + featuresFile,
         "cosine similarities of NaN cannot rank neighbours (the feature network returned non-finite values)");
-    KnnMiner.Neighbours result;
-    try (NDManager manager = NDManager.newBaseManager()) {
-      result = KnnMiner.mine(manager, features, n, d, m, BLOCK_ROWS,
-          done -> StageRun.heartbeat(new StageProgress(STAGE, done, n, "images")));
-    }
+    KnnMiner.Neighbours result = KnnMiner.mine(features, n, d, m, BLOCK_ROWS,
+        done -> StageRun.heartbeat(new StageProgress(STAGE, done, n, "images")));
     Npy.write(dir.resolve(INDICES), result.indices(), n, m);
     Npy.write(dir.resolve(SIMILARITIES), result.similarities(), n, m);
     double sum = 0;

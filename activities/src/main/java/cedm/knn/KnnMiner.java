@@ -1,18 +1,19 @@
 package cedm.knn;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import cedm.io.BadInputException;
+import java.nio.FloatBuffer;
 import java.util.function.IntConsumer;
+import java.util.stream.IntStream;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.openblas.global.openblas;
 
 /**
  * The m nearest neighbours of every feature vector by cosine similarity, self excluded (TEMI's
- * {@code compute_neighbors}): rows are L2-normalised, and the similarity matrix is computed one
- * block of rows at a time so that memory stays at O(block x N) however large N is.
+ * {@code compute_neighbors}): rows are L2-normalised, and the similarity matrix, which is
+ * symmetric, is computed one tile of blocks (I, J >= I) at a time by OpenBLAS's sgemm. Each tile
+ * serves the rows of I and, read by columns, those of J: half the matrix products of the full
+ * N x N product the reference takes. The tile is read where OpenBLAS wrote it, and each row keeps
+ * its best m + 1 as they go past, so memory stays at O(block^2) however large N is.
  */
 public final class KnnMiner {
 
@@ -23,50 +24,64 @@ public final class KnnMiner {
 
   /**
    * @param features row-major [n, d]
-   * @param blockRows rows of the similarity matrix computed at once
-   * @param progress called with the number of rows finished
+   * @param blockRows rows of a block: tiles are blockRows x blockRows
+   * @param progress called with the number of rows' worth of similarities finished
    */
-  public static Neighbours mine(NDManager parent, float[] features, int n, int d, int m, int blockRows, IntConsumer progress)
+  public static Neighbours mine(float[] features, int n, int d, int m, int blockRows, IntConsumer progress)
       throws BadInputException {
     if (m >= n - 1) {
       throw new BadInputException("cannot mine " + m + " neighbours among " + n + " images (allowed: m < N - 1)");
     }
-    long[] indices = new long[Math.multiplyExact(n, m)];
-    float[] similarities = new float[n * m];
-    try (NDManager manager = parent.newSubManager()) {
-      NDArray x = manager.create(features, new Shape(n, d));
-      NDArray normed = x.div(x.norm(new int[] {1}, true).maximum(1e-12f));
-      NDArray transposed = normed.transpose().duplicate();
-      for (int start = 0; start < n; start += blockRows) {
-        int rows = Math.min(blockRows, n - start);
-        try (NDManager scope = manager.newSubManager()) {
-          NDArray block = normed.get(new NDIndex("{}:{}", start, start + rows));
-          block.attach(scope);
-          NDList top = block.matMul(transposed).topK(m + 1, 1, true, true);
-          dropSelf(top.get(0).toFloatArray(), top.get(1).toType(DataType.INT64, false).toLongArray(),
-              start, rows, m, indices, similarities);
+    TopLists best = new TopLists(n, m + 1);
+    int blocks = (n + blockRows - 1) / blockRows;
+    long tiles = (long) blocks * (blocks + 1) / 2;
+    long finished = 0;
+    int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
+    try (FloatPointer normed = new FloatPointer(normalised(features, n, d));
+        FloatPointer tile = new FloatPointer((long) Math.min(blockRows, n) * Math.min(blockRows, n))) {
+      FloatBuffer values = tile.asBuffer();
+      for (int bi = 0; bi < blocks; bi++) {
+        int startI = bi * blockRows;
+        int rowsI = Math.min(blockRows, n - startI);
+        for (int bj = bi; bj < blocks; bj++) {
+          int startJ = bj * blockRows;
+          int rowsJ = Math.min(blockRows, n - startJ);
+          openblas.cblas_sgemm(openblas.CblasRowMajor, openblas.CblasNoTrans, openblas.CblasTrans, rowsI, rowsJ, d, 1f,
+              normed.getPointer((long) startI * d), d, normed.getPointer((long) startJ * d), d, 0f, tile, rowsJ);
+          boolean mirrored = bj != bi;
+          // Rows of I and rows of J are different lists, so their updates run side by side.
+          IntStream.range(0, mirrored ? 2 * threads : threads).parallel().forEach(task -> {
+            if (task < threads) {
+              best.offerRows(values, rowsI, rowsJ, startI, startJ, rowsI * task / threads, rowsI * (task + 1) / threads);
+            } else {
+              int t = task - threads;
+              best.offerColumns(values, rowsI, rowsJ, startI, startJ, rowsJ * t / threads, rowsJ * (t + 1) / threads);
+            }
+          });
+          finished++;
+          progress.accept((int) (finished * n / tiles));
         }
-        progress.accept(start + rows);
       }
     }
+    long[] indices = new long[Math.multiplyExact(n, m)];
+    float[] similarities = new float[n * m];
+    best.dropSelf(indices, similarities);
     return new Neighbours(n, m, indices, similarities);
   }
 
-  /**
-   * Keeps the best m of each row's m + 1 candidates other than the row itself: the same result as
-   * setting the diagonal to -inf before the top-k (TEMI), without a mask as large as the block.
-   */
-  private static void dropSelf(float[] sims, long[] idx, int start, int rows, int m, long[] indices, float[] similarities) {
-    for (int r = 0; r < rows; r++) {
-      int out = (start + r) * m;
-      int kept = 0;
-      for (int j = 0; j <= m && kept < m; j++) {
-        if (idx[r * (m + 1) + j] != start + r) {
-          indices[out + kept] = idx[r * (m + 1) + j];
-          similarities[out + kept] = sims[r * (m + 1) + j];
-          kept++;
-        }
+  /** Rows divided by their L2 norm (at least 1e-12, as torch's normalize). */
+  private static float[] normalised(float[] features, int n, int d) {
+    float[] out = new float[n * d];
+    for (int i = 0; i < n; i++) {
+      double sum = 0;
+      for (int k = 0; k < d; k++) {
+        sum += (double) features[i * d + k] * features[i * d + k];
+      }
+      float norm = (float) Math.max(Math.sqrt(sum), 1e-12);
+      for (int k = 0; k < d; k++) {
+        out[i * d + k] = features[i * d + k] / norm;
       }
     }
+    return out;
   }
 }

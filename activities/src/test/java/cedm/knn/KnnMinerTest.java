@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.ndarray.NDManager;
 import cedm.io.BadInputException;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -25,10 +24,7 @@ class KnnMinerTest {
     for (int i = 0; i < x.length; i++) {
       x[i] = (float) (r.nextGaussian() * (1 + i % 3));
     }
-    KnnMiner.Neighbours mined;
-    try (NDManager manager = NDManager.newBaseManager()) {
-      mined = KnnMiner.mine(manager, x, n, d, m, 128, done -> {});
-    }
+    KnnMiner.Neighbours mined = KnnMiner.mine(x, n, d, m, 128, done -> {});
     double[] norms = new double[n];
     for (int i = 0; i < n; i++) {
       for (int k = 0; k < d; k++) {
@@ -56,14 +52,31 @@ class KnnMinerTest {
     }
   }
 
+  /** Tiles of the symmetric matrix serve two blocks of rows; any tiling gives the same neighbours. */
+  @Test
+  void theTilingDoesNotChangeTheResult() throws Exception {
+    int n = 500;
+    int d = 16;
+    float[] x = new float[n * d];
+    SplittableRandom r = new SplittableRandom(3);
+    for (int i = 0; i < x.length; i++) {
+      x[i] = (float) r.nextGaussian();
+    }
+    KnnMiner.Neighbours whole = KnnMiner.mine(x, n, d, 10, n, done -> {});
+    for (int block : new int[] {97, 128, 499}) {
+      KnnMiner.Neighbours tiled = KnnMiner.mine(x, n, d, 10, block, done -> {});
+      assertTrue(Arrays.equals(whole.indices(), tiled.indices()), "blocks of " + block);
+      for (int i = 0; i < whole.similarities().length; i++) {
+        assertEquals(whole.similarities()[i], tiled.similarities()[i], 1e-6, "blocks of " + block + ", entry " + i);
+      }
+    }
+  }
+
   @Test
   void anImageIsNeverItsOwnNeighbourEvenAmongDuplicates() throws Exception {
     float[] x = new float[6 * 2];
     Arrays.fill(x, 1f);
-    KnnMiner.Neighbours mined;
-    try (NDManager manager = NDManager.newBaseManager()) {
-      mined = KnnMiner.mine(manager, x, 6, 2, 4, 4, done -> {});
-    }
+    KnnMiner.Neighbours mined = KnnMiner.mine(x, 6, 2, 4, 4, done -> {});
     for (int i = 0; i < 6; i++) {
       for (int k = 0; k < 4; k++) {
         assertTrue(mined.indices()[i * 4 + k] != i, "row " + i);
@@ -73,8 +86,6 @@ class KnnMinerTest {
 
   @Test
   void tooManyNeighboursIsBadInput() {
-    try (NDManager manager = NDManager.newBaseManager()) {
-      assertThrows(BadInputException.class, () -> KnnMiner.mine(manager, new float[10], 5, 2, 4, 4, done -> {}));
-    }
+    assertThrows(BadInputException.class, () -> KnnMiner.mine(new float[10], 5, 2, 4, 4, done -> {}));
   }
 }

@@ -68,12 +68,29 @@ public final class EngineChecks {
     return 0;
   }
 
-  /** The LAPACK behind the Frechet distance: a native one, or the Java translation, several times slower. */
+  /**
+   * The LAPACK behind the Frechet distance: OpenBLAS's, whose natives come with cedm. It must load
+   * and give the distance of a known pair, N(0, 4I) and N(1, I) in 8 dimensions: 8 (1 + 4 + 1 - 2 * 2) = 16.
+   */
   public static Check lapack() {
-    String lapack = FrechetDistance.lapack();
-    return lapack.toLowerCase(Locale.ROOT).contains("jni")
-        ? Check.ok("lapack", lapack + " (native)")
-        : Check.warn("lapack", lapack + ": no native LAPACK, so FID at d = 2048 takes several times longer "
-            + "(Debian: apt-get install liblapack3 libopenblas0)");
+    int d = 8;
+    double[] zero = new double[d];
+    double[] one = new double[d];
+    double[] four = new double[d * d];
+    double[] identity = new double[d * d];
+    for (int i = 0; i < d; i++) {
+      one[i] = 1;
+      four[i * d + i] = 4;
+      identity[i * d + i] = 1;
+    }
+    try {
+      double distance = FrechetDistance.of(zero, four, one, identity);
+      String evidence = String.format(Locale.ROOT, "%s; Frechet distance of a known pair %.9f (exact: 16)",
+          FrechetDistance.lapack(), distance);
+      return Math.abs(distance - 16) < 1e-9 ? Check.ok("lapack", evidence) : Check.fail("lapack", evidence);
+    } catch (RuntimeException | LinkageError e) {
+      return Check.fail("lapack", "OpenBLAS's natives do not load on this platform (" + e.getMessage()
+          + "): the FID stage cannot run here (cedm bundles them for linux-x86_64)");
+    }
   }
 }
