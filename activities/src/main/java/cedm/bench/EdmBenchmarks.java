@@ -35,14 +35,7 @@ public final class EdmBenchmarks {
       throws Exception {
     TrainingSpec spec = new TrainingSpec(preset, null, null, null, null, null, null, (steps + 1) * batch / 1e6, batch, null,
         1e-3, 10000, 500, 0.05, 0.12, 1e9, 1, batch / 1000.0);
-    int n = Math.max(batch * 2, 256);
-    byte[] images = new byte[n * resolution * resolution * 3];
-    new SplittableRandom(1).nextBytes(images);
-    int[] ids = new int[n];
-    for (int i = 0; i < n; i++) {
-      ids[i] = i % labels;
-    }
-    TrainingData data = new TrainingData(images, n, resolution, resolution, 3, ids, labels);
+    TrainingData data = randomData(Math.max(batch * 2, 256), resolution, labels);
     Path dir = Files.createTempDirectory("cedm-bench-edm");
     try {
       List<Double> rates = new ArrayList<>();
@@ -56,6 +49,17 @@ public final class EdmBenchmarks {
     } finally {
       ArtifactStore.deleteTree(dir);
     }
+  }
+
+  /** n random RGB images of {@code resolution}, labelled 0, 1, ..., labels - 1 in turn: only the time and memory matter. */
+  static TrainingData randomData(int n, int resolution, int labels) {
+    byte[] images = new byte[n * resolution * resolution * 3];
+    new SplittableRandom(1).nextBytes(images);
+    int[] ids = new int[n];
+    for (int i = 0; i < n; i++) {
+      ids[i] = i % labels;
+    }
+    return new TrainingData(images, n, resolution, resolution, 3, ids, labels);
   }
 
   /**

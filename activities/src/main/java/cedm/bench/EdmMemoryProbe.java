@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.SplittableRandom;
 
 /**
  * One EDM training step in a process of its own, printing the process's peak resident memory
@@ -33,18 +32,12 @@ public final class EdmMemoryProbe {
     int labels = 10;
     TrainingSpec spec = new TrainingSpec(preset, null, null, null, null, null, null, batch / 1e6, batch, batchGpu,
         1e-3, 10000, 500, 0.05, 0.12, 1e9, 1, 1e9);
-    int n = Math.max(batch, 256);
-    byte[] images = new byte[n * resolution * resolution * 3];
-    new SplittableRandom(1).nextBytes(images);
-    int[] ids = new int[n];
-    for (int i = 0; i < n; i++) {
-      ids[i] = i % labels;
-    }
+    TrainingData data = EdmBenchmarks.randomData(Math.max(batch, 256), resolution, labels);
     Path dir = Files.createTempDirectory("cedm-bench-memory");
     long[] peak = {0};
     try {
       new EdmTrainer(spec, NetworkConfig.of(spec, resolution, 3, labels), 0, List.of(Device.cpu())).train(
-          new TrainingData(images, n, resolution, resolution, 3, ids, labels), new Checkpoints(dir.resolve("c"), 1),
+          data, new Checkpoints(dir.resolve("c"), 1),
           dir.resolve("ema.safetensors"), new EdmTrainer.Listener() {
             @Override
             public void tick(EdmTrainer.Progress progress) {}

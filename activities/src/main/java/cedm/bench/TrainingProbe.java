@@ -15,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 
 /**
  * A few training steps of a spec's network on one device, in a process of its own: its peak
@@ -66,19 +65,13 @@ public final class TrainingProbe {
         given.channelMultEmb(), given.numBlocks(), given.attnResolutions(), given.dropout(), steps * batch / 1e6,
         batch, null, given.lr(), given.lrRampupKimg(), given.emaHalflifeKimg(), given.emaRampupRatio(),
         given.augmentP(), 1e9, 1, batch / 1000.0);
-    int n = Math.max(batch, 64);
-    byte[] images = new byte[n * resolution * resolution * 3];
-    new SplittableRandom(1).nextBytes(images);
-    int[] ids = new int[n];
-    for (int i = 0; i < n; i++) {
-      ids[i] = i % labels;
-    }
+    TrainingData data = EdmBenchmarks.randomData(Math.max(batch, 64), resolution, labels);
     Path dir = Files.createTempDirectory("cedm-training-probe");
     long[] peak = {0};
     List<Double> rates = new ArrayList<>();
     try {
       new EdmTrainer(spec, NetworkConfig.of(spec, resolution, 3, labels), 0, List.of(device)).train(
-          new TrainingData(images, n, resolution, resolution, 3, ids, labels), new Checkpoints(dir.resolve("c"), 1),
+          data, new Checkpoints(dir.resolve("c"), 1),
           dir.resolve("ema.safetensors"), new EdmTrainer.Listener() {
             @Override
             public void tick(EdmTrainer.Progress progress) {
