@@ -1,6 +1,7 @@
 package cedm.spec;
 
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,6 +10,10 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.MalformedInputException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -28,6 +33,8 @@ public final class SpecLoader {
       "/evaluation/dinov2_model", "/evaluation/fid_reference");
 
   private static final SpecSchema SCHEMA = SpecSchema.load();
+  /** A key given twice is an error, not a silent "the last one wins". */
+  private static final YAMLMapper YAML = YAMLMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
   private static final ObjectMapper BINDER = new ObjectMapper()
       .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
       .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -43,6 +50,8 @@ public final class SpecLoader {
       yaml = Files.readString(file, StandardCharsets.UTF_8);
     } catch (NoSuchFileException e) {
       throw single(name, 1, 1, "", "spec file not found", null);
+    } catch (MalformedInputException e) {
+      throw notUtf8(name, file);
     } catch (IOException e) {
       throw single(name, 1, 1, "", "cannot read the spec file: " + e.getMessage(), null);
     }
@@ -54,12 +63,15 @@ public final class SpecLoader {
     JsonNode document;
     YamlLocations locations;
     try {
-      document = new YAMLMapper().readTree(yaml);
+      document = YAML.readTree(yaml);
       locations = YamlLocations.of(yaml);
     } catch (JsonProcessingException e) {
       JsonLocation at = e.getLocation();
+      String message = e.getOriginalMessage().lines().findFirst().orElse("");
       throw single(name, at == null ? 1 : at.getLineNr(), at == null ? 1 : at.getColumnNr(), "",
-          "not valid YAML: " + e.getOriginalMessage().lines().findFirst().orElse(""), null);
+          message.startsWith("Duplicate field") ? message.replace("Duplicate field", "duplicated key")
+              + ": YAML would keep only its last value" : "not valid YAML: " + message,
+          message.startsWith("Duplicate field") ? "each key once per mapping" : null);
     } catch (IOException e) {
       throw single(name, 1, 1, "", "not valid YAML: " + e.getMessage(), null);
     }
@@ -78,12 +90,43 @@ public final class SpecLoader {
       int[] at = locations.value(f.pointer());
       problems.add(new SpecProblem(at[0], at[1], dotted(f.pointer()), f.message(), f.allowed()));
     }
+    for (SpecRanges.Finding f : SpecRanges.check(document)) {
+      int[] at = locations.value(f.pointer());
+      problems.add(new SpecProblem(at[0], at[1], dotted(f.pointer()), f.message(), f.allowed()));
+    }
     if (problems.isEmpty()) {
       return new LoadedSpec(bind(name, document), SpecDigest.of(document), yaml);
     }
     problems.sort(Comparator.comparingInt(SpecProblem::line).thenComparingInt(SpecProblem::column)
         .thenComparing(SpecProblem::field));
     throw new SpecException(name, problems);
+  }
+
+  /** Where the first byte that is not UTF-8 is, as line and column. */
+  private static SpecException notUtf8(String name, Path file) {
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(file);
+    } catch (IOException e) {
+      return single(name, 1, 1, "", "cannot read the spec file: " + e.getMessage(), null);
+    }
+    CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder();
+    ByteBuffer in = ByteBuffer.wrap(bytes);
+    CharBuffer out = CharBuffer.allocate(bytes.length);
+    decoder.decode(in, out, true);
+    int bad = in.position();
+    int line = 1;
+    int column = 1;
+    for (int i = 0; i < out.position(); i++) {
+      if (out.get(i) == '\n') {
+        line++;
+        column = 1;
+      } else {
+        column++;
+      }
+    }
+    return single(name, line, column, "", String.format("not UTF-8 text: byte 0x%02X at offset %d", bytes[bad] & 0xff,
+        bad), "a UTF-8 file (save the spec as UTF-8)");
   }
 
   private static ExperimentSpec bind(String name, JsonNode document) throws SpecException {
