@@ -24,8 +24,8 @@ public final class EdmPrecond {
 
   /**
    * The denoised images for noisy {@code x} [B,C,H,W] at noise levels {@code sigma} [B];
-   * {@code labels} one-hot [B, label_dim] or null, {@code augmentLabels} [B, 9] or null,
-   * {@code dropout} the pass's masks or null.
+   * {@code labels} one-hot [B, label_dim] or null (on a conditional network: zero labels, as
+   * EDMPrecond does), {@code augmentLabels} [B, 9] or null, {@code dropout} the pass's masks or null.
    */
   public NDArray denoise(Function<String, NDArray> params, NDArray x, NDArray sigma, NDArray labels,
       NDArray augmentLabels, DropoutMasks dropout) {
@@ -36,7 +36,10 @@ public final class EdmPrecond {
     NDArray cOut = Scalars.mul(s, SIGMA_DATA).div(Scalars.add(s2, sd2).sqrt());
     NDArray cIn = Scalars.rdiv(1, Scalars.add(s2, sd2).sqrt());
     NDArray cNoise = Scalars.div(s.log(), 4).reshape(-1);
-    NDArray f = net.forward(params, cIn.mul(x), cNoise, labels, augmentLabels, dropout);
+    int labelDim = net.config().labelDim();
+    NDArray classLabels = labelDim > 0 && labels == null
+        ? x.getManager().zeros(new ai.djl.ndarray.types.Shape(1, labelDim), x.getDataType()) : labels;
+    NDArray f = net.forward(params, cIn.mul(x), cNoise, classLabels, augmentLabels, dropout);
     return cSkip.mul(x).add(cOut.mul(f));
   }
 }

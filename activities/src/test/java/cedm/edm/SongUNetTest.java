@@ -43,6 +43,23 @@ class SongUNetTest {
     }
   }
 
+  /** EDMPrecond conditions a conditional network on zero labels when none are given, as the reference does. */
+  @Test
+  void aConditionalNetworkWithoutLabelsUsesZeroLabels() throws Exception {
+    try (NDManager manager = NDManager.newBaseManager()) {
+      SongUNet net = new SongUNet(EdmFixtures.CONFIG);
+      NetworkParameters params = NetworkParameters.load(net.layout(), manager, EdmFixtures.DIR.resolve("net.safetensors"));
+      Map<String, NDArray> f = EdmFixtures.read(manager, "denoise.safetensors");
+      NDArray x = f.get("x");
+      NDArray zeros = manager.zeros(new ai.djl.ndarray.types.Shape(x.getShape().get(0), net.config().labelDim()));
+      NDArray none = new EdmPrecond(net).denoise(params, x, f.get("sigma"), null, f.get("augment_labels"), null);
+      NDArray zero = new EdmPrecond(net).denoise(params, x, f.get("sigma"), zeros, f.get("augment_labels"), null);
+      assertEquals(0.0, EdmFixtures.maxAbsDiff(none, zero), 1e-6);
+      assertTrue(EdmFixtures.maxAbsDiff(none, new EdmPrecond(net).denoise(params, x, f.get("sigma"), f.get("labels"),
+          f.get("augment_labels"), null)) > 1e-4, "the fixture's labels change the output, so zero labels are not a no-op");
+    }
+  }
+
   @Test
   void savedWeightsLoadBackWithTheReferenceNamesAndBuffers(@TempDir Path tmp) throws Exception {
     try (NDManager manager = NDManager.newBaseManager()) {
