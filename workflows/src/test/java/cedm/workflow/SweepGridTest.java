@@ -40,6 +40,7 @@ class SweepGridTest {
     env.close();
   }
 
+  /** The grid spec with {@code extra} sections; a runtime section there replaces the default one (a key once). */
   private static LoadedSpec spec(String extra) throws Exception {
     return SpecLoader.parse("grid.yaml", """
         name: grid
@@ -47,8 +48,7 @@ class SweepGridTest {
         features: {extractor: builtin, knn: 20}
         clustering: {temi: {neighbours: 20}}
         evaluation: {feature_network: builtin}
-        runtime: {parallel_trials: 2}
-        """ + extra, Path.of("."));
+        """ + (extra.contains("runtime:") ? "" : "runtime: {parallel_trials: 2}\n") + extra, Path.of("."));
   }
 
   private SweepWorkflow start(FakeStages stages, ExperimentSpec spec) {
