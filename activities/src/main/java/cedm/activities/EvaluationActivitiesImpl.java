@@ -13,14 +13,17 @@ import cedm.edm.SampleGenerator;
 import cedm.eval.EvalNetwork;
 import cedm.eval.FeatureStatistics;
 import cedm.eval.FrechetDistance;
+import cedm.eval.Prdc;
 import cedm.eval.SampleShards;
 import cedm.io.BadInputException;
 import cedm.io.Npy;
 import cedm.spec.EvaluationSpec;
+import cedm.spec.EvaluationSpec.Encoder;
 import cedm.spec.EvaluationSpec.Metric;
 import cedm.store.Artifact;
 import cedm.store.ArtifactStore;
 import cedm.store.StageKey;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -29,19 +32,27 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
+import java.util.Map;
 
 /**
- * Generates a trial's sample sets shard by shard and scores each set by FID (and FDD) against
- * the training set's statistics (computed once per dataset and network, or read from the spec's
- * EDM-format .npz).
+ * Generates a trial's sample sets shard by shard and scores each set by the spec's metrics against
+ * the training set's features (computed once per dataset and encoder, or FID's moments read from
+ * the spec's EDM-format .npz). Each encoder embeds each sample once, whichever metrics read it.
  */
 public final class EvaluationActivitiesImpl implements EvaluationActivities {
   static final String STAGE = "evaluation";
   static final String REFERENCE_STAGE = "reference-statistics";
-  static final int VERSION = 1;
+  /** 2: scores as a map of metric results. */
+  static final int VERSION = 2;
+  static final int REFERENCE_VERSION = 1;
+  private static final String STATISTICS = "statistics.npz";
+  private static final String ROWS = "features.npy";
+  /** Seeds the subsets PRDC scores, so an evaluation run twice gives the same figures. */
+  private static final long PRDC_SEED = 13579;
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final TypeReference<LinkedHashMap<String, List<Double>>> SCORES = new TypeReference<>() {};
   private static final int REFERENCE_BATCH = 500;
 
   private final ArtifactStore store;
@@ -89,7 +100,7 @@ public final class EvaluationActivitiesImpl implements EvaluationActivities {
     JsonNode m = obtained.artifact().manifest().meta();
     EvaluationArtifact scores = new EvaluationArtifact(key.id(), obtained.reused(),
         RunLabels.orNone(request.labels()).trial(), m.get("proxy").asBoolean(), spec.samplesPerSet(),
-        doubles(m.get("fid")), doubles(m.get("fdd")));
+        JSON.convertValue(m.get("scores"), SCORES));
     if (request.snapshotId() == null) {
       EvaluationMetrics.report(request.labels(), scores);
     } else {
@@ -108,8 +119,8 @@ public final class EvaluationActivitiesImpl implements EvaluationActivities {
 
   private static String modelDigests(EvaluationSpec spec) throws Exception {
     StringBuilder s = new StringBuilder();
-    for (Metric metric : spec.metrics()) {
-      s.append(metric).append('=').append(networkDigest(spec, metric)).append(';');
+    for (Encoder encoder : spec.encoders()) {
+      s.append(encoder.id()).append('=').append(networkDigest(spec, encoder)).append(';');
     }
     if (spec.fidReference() != null) {
       s.append("reference=").append(digest("evaluation.fid_reference", spec.fidReference()));
@@ -117,13 +128,12 @@ public final class EvaluationActivitiesImpl implements EvaluationActivities {
     return s.toString();
   }
 
-  /** What identifies one metric's network: "builtin", or the digest of its TorchScript file. */
-  private static String networkDigest(EvaluationSpec spec, Metric metric) throws Exception {
+  /** What identifies one encoder: "builtin", or the digest of its TorchScript file. */
+  private static String networkDigest(EvaluationSpec spec, Encoder encoder) throws Exception {
     if (spec.featureNetwork() == EvaluationSpec.FeatureNetwork.BUILTIN) {
       return "builtin";
     }
-    return metric == Metric.FID ? digest("evaluation.inception_model", spec.inceptionModel())
-        : digest("evaluation.dinov2_model", spec.dinov2Model());
+    return digest(encoder.modelField(), spec.modelFile(encoder));
   }
 
   private static String digest(String field, String file) throws Exception {
@@ -131,12 +141,12 @@ public final class EvaluationActivitiesImpl implements EvaluationActivities {
         "feature_network: pretrained needs it; feature_network: builtin computes proxy figures without it");
   }
 
-  private EvalNetwork network(EvaluationSpec spec, Metric metric) throws Exception {
+  private EvalNetwork network(EvaluationSpec spec, Encoder encoder) throws Exception {
     if (spec.featureNetwork() == EvaluationSpec.FeatureNetwork.BUILTIN) {
-      return EvalNetwork.builtin(metric.name().toLowerCase(Locale.ROOT), device);
+      return EvalNetwork.builtin(encoder.id(), device);
     }
-    return metric == Metric.FID ? EvalNetwork.inception(Path.of(spec.inceptionModel()), device)
-        : EvalNetwork.dinov2(Path.of(spec.dinov2Model()), device);
+    Path file = Path.of(spec.modelFile(encoder));
+    return encoder == Encoder.INCEPTION ? EvalNetwork.inception(file, device) : EvalNetwork.dinov2(file, device);
   }
 
   private JsonNode produce(EvaluationRequest request, StageKey key, Artifact model, Artifact dataset, Path dir,
@@ -144,62 +154,95 @@ public final class EvaluationActivitiesImpl implements EvaluationActivities {
     EvaluationSpec spec = request.evaluation();
     TrainedModel trained = TrainedModel.of(model);
     NetworkConfig config = trained.config();
-    List<EvalNetwork> networks = new ArrayList<>();
+    Map<Encoder, EvalNetwork> networks = new LinkedHashMap<>();
     try (NDManager manager = NDManager.newBaseManager(device)) {
-      for (Metric metric : spec.metrics()) {
-        networks.add(network(spec, metric));
+      for (Encoder encoder : spec.encoders()) {
+        networks.put(encoder, network(spec, encoder));
       }
+      List<EvalNetwork> all = List.copyOf(networks.values());
       SampleGenerator generator = trained.generator(manager, spec);
       SampleShards shards = new SampleShards(store.workDir(key).resolve("shards"), spec.sets(), spec.samplesPerSet(),
           spec.shardSize());
       int total = spec.sets() * shards.shardsPerSet();
       String label = "evaluation " + RunLabels.orNone(request.labels()).trial();
       StageRun.heartbeat(new StageProgress(label, 0, total, "shards"));
-      shards.generate(manager, generator, networks, config.resolution(), spec.saveImages(),
+      shards.generate(manager, generator, all, config.resolution(), spec.saveImages(),
           done -> StageRun.heartbeat(new StageProgress(label, done, total, "shards")), maxShards);
-      if (maxShards > 0 && !shards.complete(networks)) {
+      if (maxShards > 0 && !shards.complete(all)) {
         return null;
       }
-      ObjectNode meta = JSON.createObjectNode();
-      meta.put("proxy", networks.stream().anyMatch(EvalNetwork::proxy));
-      ArrayNode described = meta.putArray("networks");
-      for (int i = 0; i < networks.size(); i++) {
-        EvalNetwork network = networks.get(i);
-        described.add(network.describe());
-        FeatureStatistics.Moments reference = reference(manager, spec, spec.metrics().get(i), network, dataset);
-        ArrayNode values = meta.putArray(spec.metrics().get(i) == Metric.FID ? "fid" : "fdd");
+      Map<String, List<Double>> scores = new LinkedHashMap<>();
+      spec.metrics().forEach(metric -> metric.results().forEach(r -> scores.put(r, new ArrayList<>())));
+      for (Map.Entry<Encoder, EvalNetwork> e : networks.entrySet()) {
+        EvalNetwork network = e.getValue();
+        List<Metric> metrics = spec.metrics().stream().filter(m -> m.encoder() == e.getKey()).toList();
+        Reference reference = reference(manager, spec, e.getKey(), network, dataset, metrics.contains(Metric.PRDC));
         for (int s = 0; s < spec.sets(); s++) {
           FeatureStatistics.Moments set = shards.statistics(manager, s, network).moments();
-          if (set.dim() != reference.dim()) {
-            throw new BadInputException("reference statistics have dimension " + reference.dim() + " but "
+          if (set.dim() != reference.moments().dim()) {
+            throw new BadInputException("reference statistics have dimension " + reference.moments().dim() + " but "
                 + network.describe() + " gives " + set.dim() + " features");
           }
           set.write(dir.resolve(String.format("set%d.%s.npz", s, network.id())));
-          values.add(FrechetDistance.of(set.mu(), set.sigma(), reference.mu(), reference.sigma()));
+          for (Metric metric : metrics) {
+            score(metric, spec, s, shards, network, set, reference, label).forEach((r, v) -> scores.get(r).add(v));
+          }
         }
       }
-      if (!meta.has("fdd")) {
-        meta.putArray("fdd");
-      }
+      ObjectNode meta = JSON.createObjectNode();
+      meta.put("proxy", all.stream().anyMatch(EvalNetwork::proxy));
+      ArrayNode described = meta.putArray("networks");
+      all.forEach(n -> described.add(n.describe()));
+      meta.set("scores", JSON.valueToTree(scores));
       if (spec.saveImages()) {
         Files.move(shards.images(), dir.resolve("images"));
       }
       return meta;
     } finally {
-      networks.forEach(EvalNetwork::close);
+      networks.values().forEach(EvalNetwork::close);
     }
   }
 
-  /** The training set's statistics for a network: the spec's .npz for FID, else computed once and stored. */
-  private FeatureStatistics.Moments reference(NDManager manager, EvaluationSpec spec, Metric metric,
-      EvalNetwork network, Artifact dataset) throws Exception {
-    if (metric == Metric.FID && spec.fidReference() != null) {
-      return FeatureStatistics.Moments.read(manager, Path.of(spec.fidReference()));
+  /** One metric's results for sample set {@code s}. */
+  private static Map<String, Double> score(Metric metric, EvaluationSpec spec, int s, SampleShards shards,
+      EvalNetwork network, FeatureStatistics.Moments set, Reference reference, String label) throws Exception {
+    return switch (metric) {
+      case FID, FDD -> Map.of(metric.results().get(0),
+          FrechetDistance.of(set.mu(), set.sigma(), reference.moments().mu(), reference.moments().sigma()));
+      case PRDC -> {
+        Prdc.Points fake = shards.rows(s, network);
+        int n = Math.min(spec.prdcSamples(), Math.min(fake.n(), reference.rows().n()));
+        Prdc.Points realCut = Prdc.sample(reference.rows(), n, PRDC_SEED);
+        Prdc.Points fakeCut = Prdc.sample(fake, n, PRDC_SEED + 1 + s);
+        int tiles = Prdc.tiles(n, n);
+        yield Prdc.of(realCut, fakeCut, spec.nearestK(),
+            t -> StageRun.heartbeat(new StageProgress(label + " prdc set " + s, t, tiles, "tiles"))).byName();
+      }
+    };
+  }
+
+  /** The training set's features for one encoder: their moments, and every row when a metric needs them. */
+  private record Reference(FeatureStatistics.Moments moments, Prdc.Points rows) {}
+
+  /**
+   * The training set's statistics for an encoder, computed once and stored (the rows too when
+   * {@code keepRows}); FID's moments are the spec's .npz when it names one.
+   */
+  private Reference reference(NDManager manager, EvaluationSpec spec, Encoder encoder, EvalNetwork network,
+      Artifact dataset, boolean keepRows) throws Exception {
+    boolean givenMoments = encoder == Encoder.INCEPTION && spec.fidReference() != null;
+    FeatureStatistics.Moments given = givenMoments
+        ? FeatureStatistics.Moments.read(manager, Path.of(spec.fidReference())) : null;
+    if (givenMoments && !keepRows) {
+      return new Reference(given, null);
     }
     ObjectNode section = JSON.createObjectNode();
     section.put("network", network.id());
-    section.put("digest", networkDigest(spec, metric));
-    StageKey key = StageKey.of(REFERENCE_STAGE, VERSION, section, List.of(dataset.key().id()));
+    section.put("digest", networkDigest(spec, encoder));
+    if (keepRows) {
+      section.put("rows", true);
+    }
+    StageKey key = StageKey.of(REFERENCE_STAGE, REFERENCE_VERSION, section, List.of(dataset.key().id()));
     ArtifactStore.Obtained obtained = store.obtain(key, dir -> {
       Path imagesFile = dataset.file(DatasetImporter.IMAGES);
       long[] shape = Npy.readHeader(imagesFile).shape();
@@ -209,28 +252,38 @@ public final class EvaluationActivitiesImpl implements EvaluationActivities {
       int size = h * w * (int) shape[3];
       byte[] all = Npy.readBytes(imagesFile);
       FeatureStatistics stats = null;
+      float[] rows = null;
       for (int from = 0; from < n; from += REFERENCE_BATCH) {
         int count = Math.min(REFERENCE_BATCH, n - from);
         byte[] batch = Arrays.copyOfRange(all, from * size, (from + count) * size);
         float[] f = network.features(batch, count, h, w);
+        int dim = f.length / count;
         if (stats == null) {
-          stats = new FeatureStatistics(f.length / count);
+          stats = new FeatureStatistics(dim);
+          rows = keepRows ? new float[Math.multiplyExact(n, dim)] : null;
         }
         stats.add(manager, f, count);
+        if (keepRows) {
+          System.arraycopy(f, 0, rows, from * dim, f.length);
+        }
         StageRun.heartbeat(new StageProgress("reference statistics " + network.id(), from + count, n, "images"));
       }
-      stats.moments().write(dir.resolve("statistics.npz"));
+      stats.moments().write(dir.resolve(STATISTICS));
+      if (keepRows) {
+        Npy.write(dir.resolve(ROWS), rows, n, stats.moments().dim());
+      }
       ObjectNode meta = JSON.createObjectNode();
       meta.put("images", n);
       meta.put("network", network.describe());
       return meta;
     }, StageRun::heartbeatWaiting);
-    return FeatureStatistics.Moments.read(manager, obtained.artifact().file("statistics.npz"));
-  }
-
-  private static List<Double> doubles(JsonNode array) {
-    List<Double> out = new ArrayList<>();
-    array.forEach(v -> out.add(v.asDouble()));
-    return out;
+    Artifact stored = obtained.artifact();
+    FeatureStatistics.Moments moments = given != null ? given
+        : FeatureStatistics.Moments.read(manager, stored.file(STATISTICS));
+    if (!keepRows) {
+      return new Reference(moments, null);
+    }
+    long[] shape = Npy.readHeader(stored.file(ROWS)).shape();
+    return new Reference(moments, new Prdc.Points(Npy.readFloats(stored.file(ROWS)), (int) shape[0], (int) shape[1]));
   }
 }

@@ -10,7 +10,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * A feature network for FID or FDD, from uint8 images: NVIDIA's Inception-v3 (2048-d pool
+ * A feature network (encoder) for the evaluation metrics, from uint8 images: NVIDIA's Inception-v3 (2048-d pool
  * features, fed uint8-valued pixels at their own size), DINOv2 ViT-L/14 (224 px bicubic, ImageNet
  * normalisation), or a weight-free builtin network whose figures are proxies.
  */
@@ -43,9 +43,9 @@ public final class EvalNetwork implements AutoCloseable {
     return new EvalNetwork("dinov2", new TorchScriptExtractor(file, device), 224, false);
   }
 
-  /** The weight-free stand-in for one metric; {@code metric} picks its seed, so FID and FDD proxies differ. */
-  public static EvalNetwork builtin(String metric, Device device) {
-    return new EvalNetwork("builtin-" + metric, new BuiltinExtractor(metric.hashCode(), BUILTIN_DIM, device),
+  /** The weight-free stand-in for one encoder; its name picks the seed, so Inception's and DINOv2's proxies differ. */
+  public static EvalNetwork builtin(String encoder, Device device) {
+    return new EvalNetwork("builtin-" + encoder, new BuiltinExtractor(encoder.hashCode(), BUILTIN_DIM, device),
         BUILTIN_SIZE, true);
   }
 

@@ -117,6 +117,26 @@ public final class SampleShards {
     return stats;
   }
 
+  /** One set's features, every shard in order: [perSet, dim]. */
+  public Prdc.Points rows(int set, EvalNetwork network) throws IOException {
+    float[][] parts = new float[shardsPerSet()][];
+    int dim = 0;
+    int length = 0;
+    for (int k = 0; k < parts.length; k++) {
+      Path file = features(set, k, network);
+      dim = (int) Npy.readHeader(file).shape()[1];
+      parts[k] = Npy.readFloats(file);
+      length += parts[k].length;
+    }
+    float[] all = new float[length];
+    int at = 0;
+    for (float[] part : parts) {
+      System.arraycopy(part, 0, all, at, part.length);
+      at += part.length;
+    }
+    return new Prdc.Points(all, length / dim, dim);
+  }
+
   private static void writeAtomically(Path file, float[] data, int rows, int cols) throws IOException {
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
     Npy.write(tmp, data, rows, cols);

@@ -26,6 +26,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,7 +42,7 @@ class EvaluationActivitiesTest {
         features: {extractor: builtin}
         training: {preset: tiny, duration_mimg: 0.0002, batch_size: 16, checkpoint_kimg: 0.1, tick_kimg: 0.1}
         evaluation: {sets: 2, samples_per_set: 20, shard_size: 8, batch_size: 8, steps: 4, feature_network: builtin,
-                     metrics: [fid, fdd], save_images: true}
+                     metrics: [fid, fdd, prdc], save_images: true}
         """, tmp).spec();
   }
 
@@ -65,8 +66,13 @@ class EvaluationActivitiesTest {
     assertTrue(expected.proxy());
     assertTrue(expected.fid().stream().allMatch(f -> f > 0 && Double.isFinite(f)), expected.describe());
     assertFalse(expected.fid().get(0).equals(expected.fid().get(1)), "different seeds, different sets");
-    assertEquals(2, expected.fdd().size(), "FDD per set with its own (proxy) network");
-    assertFalse(expected.fdd().equals(expected.fid()));
+    assertEquals(2, expected.result("fdd").size(), "FDD per set with its own (proxy) network");
+    assertFalse(expected.result("fdd").equals(expected.fid()));
+    assertEquals(List.of("fid", "fdd", "precision", "recall", "density", "coverage"),
+        List.copyOf(expected.scores().keySet()), "the metrics' results, in the spec's order");
+    for (String r : List.of("precision", "recall", "coverage")) {
+      assertTrue(expected.result(r).stream().allMatch(v -> v >= 0 && v <= 1), r + " " + expected.result(r));
+    }
 
     Chain killed = trained("killed");
     EvaluationActivitiesImpl evaluation = new EvaluationActivitiesImpl(killed.store(), DevicePool.cpu(1).slot(0));
@@ -80,7 +86,7 @@ class EvaluationActivitiesTest {
     for (Path f : kept) {
       Files.setLastModifiedTime(f, stamp);
     }
-    assertEquals(8, kept.size(), "the 4 finished shards are kept, for each network");
+    assertEquals(8, kept.size(), "the 4 finished shards are kept, for each encoder (prdc shares fdd's)");
     assertThrows(EvaluationActivitiesImpl.Interrupted.class, () -> evaluation.evaluate(killed.request(), 1));
     for (Path f : kept) {
       assertEquals(stamp, Files.getLastModifiedTime(f), "not generated again: " + f);
@@ -90,16 +96,20 @@ class EvaluationActivitiesTest {
           "a restart generates the next unfinished shard");
     }
     EvaluationArtifact resumed = evaluation.evaluate(killed.request());
-    Path a = straight.store().artifactDir(new cedm.store.StageKey("evaluation", 1, expected.artifactId()));
-    Path b = killed.store().artifactDir(new cedm.store.StageKey("evaluation", 1, resumed.artifactId()));
-    for (String f : new String[] {"set0.builtin-fid.npz", "set1.builtin-fid.npz", "set1.builtin-fdd.npz",
+    Path a = straight.store().artifactDir(new cedm.store.StageKey("evaluation", EvaluationActivitiesImpl.VERSION, expected.artifactId()));
+    Path b = killed.store().artifactDir(new cedm.store.StageKey("evaluation", EvaluationActivitiesImpl.VERSION, resumed.artifactId()));
+    for (String f : new String[] {"set0.builtin-inception.npz", "set1.builtin-inception.npz", "set1.builtin-dinov2.npz",
         "images/000000/000019.png"}) {
       assertArrayEquals(Files.readAllBytes(a.resolve(f)), Files.readAllBytes(b.resolve(f)), "identical " + f);
     }
     for (int set = 0; set < 2; set++) {
       // Identical statistics; the distance's float64 products may round differently between runs.
       assertEquals(expected.fid().get(set), resumed.fid().get(set), 1e-9 * expected.fid().get(set));
-      assertEquals(expected.fdd().get(set), resumed.fdd().get(set), 1e-9 * expected.fdd().get(set));
+      assertEquals(expected.result("fdd").get(set), resumed.result("fdd").get(set),
+          1e-9 * expected.result("fdd").get(set));
+    }
+    for (String r : List.of("precision", "recall", "density", "coverage")) {
+      assertEquals(expected.result(r), resumed.result(r), r + " of the same features and subsets");
     }
     assertTrue(evaluation.evaluate(killed.request()).reused());
   }
@@ -135,8 +145,8 @@ class EvaluationActivitiesTest {
   void anEdmFormatReferenceFileReplacesTheTrainingSetStatistics() throws Exception {
     Chain chain = trained("reference");
     EvaluationArtifact first = new EvaluationActivitiesImpl(chain.store(), DevicePool.cpu(1).slot(0)).evaluate(chain.request());
-    Path set0 = chain.store().artifactDir(new cedm.store.StageKey("evaluation", 1, first.artifactId()))
-        .resolve("set0.builtin-fid.npz");
+    Path set0 = chain.store().artifactDir(new cedm.store.StageKey("evaluation", EvaluationActivitiesImpl.VERSION, first.artifactId()))
+        .resolve("set0.builtin-inception.npz");
     Files.copy(set0, tmp.resolve("ref.npz"));
     ExperimentSpec spec = SpecLoader.parse("r.yaml", """
         name: e

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import cedm.io.BadInputException;
 import cedm.spec.TrainingSpec.Preset;
 import java.nio.file.Files;
@@ -57,6 +58,24 @@ class SongUNetTest {
       assertEquals(0.0, EdmFixtures.maxAbsDiff(none, zero), 1e-6);
       assertTrue(EdmFixtures.maxAbsDiff(none, new EdmPrecond(net).denoise(params, x, f.get("sigma"), f.get("labels"),
           f.get("augment_labels"), null)) > 1e-4, "the fixture's labels change the output, so zero labels are not a no-op");
+    }
+  }
+
+  /** The network runs in float64 too, weights and input, and agrees with its float32 self. */
+  @Test
+  void theNetworkRunsInFloat64() throws Exception {
+    try (NDManager manager = NDManager.newBaseManager()) {
+      SongUNet net = new SongUNet(EdmFixtures.CONFIG);
+      NetworkParameters params = NetworkParameters.load(net.layout(), manager, EdmFixtures.DIR.resolve("net.safetensors"));
+      Map<String, NDArray> f = EdmFixtures.read(manager, "denoise.safetensors");
+      Map<String, NDArray> wide = new java.util.HashMap<>();
+      params.values().forEach((name, v) -> wide.put(name, v.toType(DataType.FLOAT64, false)));
+      NDArray d64 = new EdmPrecond(net).denoise(wide::get, f.get("x").toType(DataType.FLOAT64, false),
+          f.get("sigma").toType(DataType.FLOAT64, false), f.get("labels").toType(DataType.FLOAT64, false),
+          f.get("augment_labels").toType(DataType.FLOAT64, false), null);
+      assertEquals(DataType.FLOAT64, d64.getDataType());
+      double err = EdmFixtures.maxAbsDiff(d64.toType(DataType.FLOAT32, false), f.get("denoised"));
+      assertTrue(err <= 1e-4, "max |D_float64 - D_reference| = " + err);
     }
   }
 

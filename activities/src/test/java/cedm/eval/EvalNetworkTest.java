@@ -42,8 +42,8 @@ class EvalNetworkTest {
   }
 
   @Test
-  void builtinProxiesDifferPerMetricAndSaySo() throws Exception {
-    try (EvalNetwork fid = EvalNetwork.builtin("fid", Device.cpu()); EvalNetwork fdd = EvalNetwork.builtin("fdd", Device.cpu())) {
+  void builtinProxiesDifferPerEncoderAndSaySo() throws Exception {
+    try (EvalNetwork fid = EvalNetwork.builtin("inception", Device.cpu()); EvalNetwork fdd = EvalNetwork.builtin("dinov2", Device.cpu())) {
       assertTrue(fid.proxy() && fid.describe().contains("proxy"));
       assertNotEquals(fid.features(IMAGES, 2, 3, 2)[0], fdd.features(IMAGES, 2, 3, 2)[0]);
     }

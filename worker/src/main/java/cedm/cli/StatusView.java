@@ -160,28 +160,32 @@ final class StatusView {
     return r.workflowId().equals(TrialWorkflow.workflowId(sweepId, trial.point()));
   }
 
-  /** The paper's results table: FID (and FDD) mean +- std and minimum over the sample sets, per grid point. */
+  /** The paper's results table: FID mean +- std and minimum over the sample sets, then every other result, per point. */
   static List<String> scores(List<TrialResult> trials) {
     List<TrialResult> scored = trials.stream().filter(t -> t.evaluation() != null).toList();
     if (scored.isEmpty()) {
       return List.of();
     }
     boolean proxy = scored.stream().anyMatch(t -> t.evaluation().proxy());
-    boolean fdd = scored.stream().anyMatch(t -> !t.evaluation().fdd().isEmpty());
-    String fid = proxy ? "proxy FID" : "FID";
+    List<String> others = scored.stream().flatMap(t -> t.evaluation().scores().keySet().stream())
+        .filter(r -> !r.equals("fid")).distinct().toList();
     List<String> lines = new ArrayList<>();
     lines.add("scores" + (proxy ? " (proxy: the builtin network is not pre-trained; compare points with each other, "
         + "not with papers)" : ""));
-    lines.add(String.format(Locale.ROOT, "  %-16s %22s %9s%s", "point", fid + " mean +- std", "min",
-        fdd ? String.format(Locale.ROOT, " %22s %9s", (proxy ? "proxy FDD" : "FDD") + " mean +- std", "min") : ""));
+    StringBuilder head = new StringBuilder(String.format(Locale.ROOT, "  %-16s %22s %9s", "point",
+        EvaluationArtifact.displayName("fid", proxy) + " mean +- std", "min"));
+    others.forEach(r -> head.append(String.format(Locale.ROOT, " %22s", EvaluationArtifact.displayName(r, proxy))));
+    lines.add(head.toString());
     double best = scored.stream().mapToDouble(t -> EvaluationArtifact.Summary.of(t.evaluation().fid()).mean()).min()
         .orElse(Double.NaN);
     for (TrialResult t : scored) {
       EvaluationArtifact.Summary f = EvaluationArtifact.Summary.of(t.evaluation().fid());
-      String row = String.format(Locale.ROOT, "  %-16s %13.2f +- %6.2f %9.2f", t.point().id(), f.mean(), f.std(), f.min());
-      if (fdd && !t.evaluation().fdd().isEmpty()) {
-        EvaluationArtifact.Summary d = EvaluationArtifact.Summary.of(t.evaluation().fdd());
-        row += String.format(Locale.ROOT, " %13.2f +- %6.2f %9.2f", d.mean(), d.std(), d.min());
+      StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "  %-16s %13.2f +- %6.2f %9.2f",
+          t.point().id(), f.mean(), f.std(), f.min()));
+      for (String r : others) {
+        List<Double> values = t.evaluation().result(r);
+        row.append(String.format(Locale.ROOT, " %22s",
+            values.isEmpty() ? "-" : EvaluationArtifact.meanStd(r, EvaluationArtifact.Summary.of(values))));
       }
       lines.add(row + (f.mean() == best ? "  <- best" : ""));
     }

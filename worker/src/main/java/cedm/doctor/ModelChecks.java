@@ -28,10 +28,10 @@ public final class ModelChecks {
     }
     EvaluationSpec evaluation = spec.evaluation();
     if (evaluation.featureNetwork() == EvaluationSpec.FeatureNetwork.PRETRAINED) {
-      for (EvaluationSpec.Metric metric : evaluation.metrics()) {
-        checks.add(metric == EvaluationSpec.Metric.FID
-            ? network("evaluation.inception_model", evaluation.inceptionModel(), INCEPTION_DIM, true)
-            : network("evaluation.dinov2_model", evaluation.dinov2Model(), DINOV2_DIM, false));
+      for (EvaluationSpec.Encoder encoder : evaluation.encoders()) {
+        boolean inception = encoder == EvaluationSpec.Encoder.INCEPTION;
+        checks.add(network(encoder.modelField(), evaluation.modelFile(encoder), inception ? INCEPTION_DIM : DINOV2_DIM,
+            inception));
       }
     }
     if (checks.isEmpty()) {

@@ -1,6 +1,7 @@
 package cedm.report;
 
 import cedm.activity.ClusterScores;
+import cedm.activity.EvaluationArtifact;
 import cedm.activity.EvaluationArtifact.Summary;
 import cedm.workflow.GridPoint;
 import cedm.spec.GridSpec;
@@ -121,13 +122,13 @@ final class MarkdownReport {
   private static void results(StringBuilder md, ReportData d) {
     md.append("## Results\n\n");
     String metric = d.proxy() ? "proxy FID" : "FID";
-    String fddName = d.proxy() ? "proxy FDD" : "FDD";
     StringBuilder head = new StringBuilder("| point | C | clusters used | " + metric + " (mean +- std) | " + metric + " min |");
     StringBuilder rule = new StringBuilder("|---|---:|---:|---:|---:|");
     String tail = " evaluation |";
-    if (d.hasFdd()) {
-      head.append(' ').append(fddName).append(" (mean +- std) | ").append(fddName).append(" min |");
-      rule.append("---:|---:|");
+    List<String> others = d.otherResults();
+    for (String result : others) {
+      head.append(' ').append(EvaluationArtifact.displayName(result, d.proxy())).append(" (mean +- std) |");
+      rule.append("---:|");
     }
     if (d.hasClusterScores()) {
       head.append(" NMI | ANMI | ARI | ACC |");
@@ -143,8 +144,9 @@ final class MarkdownReport {
       String used = r.trial().clustering() == null ? "-" : Integer.toString(r.trial().clustering().used());
       md.append("| ").append(name).append(" | ").append(c).append(" | ").append(used).append(" | ")
           .append(summary(r.fid(), best)).append(" |");
-      if (d.hasFdd()) {
-        md.append(' ').append(summary(r.fdd(), false)).append(" |");
+      for (String result : others) {
+        Summary v = r.others().get(result);
+        md.append(' ').append(v == null ? "-" : EvaluationArtifact.meanStd(result, v)).append(" |");
       }
       if (d.hasClusterScores()) {
         ClusterScores s = r.trial().clustering() == null ? null : r.trial().clustering().scores();

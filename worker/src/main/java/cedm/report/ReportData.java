@@ -12,6 +12,7 @@ import cedm.workflow.TrialResult;
 import cedm.workflow.TrialState;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -29,8 +30,11 @@ import java.util.TreeMap;
 public record ReportData(String sweepId, String phase, Integer cMax, Double alpha, List<Probe> evidence, List<Row> rows,
     Row best, GridSpec.SuccessiveHalving halving, List<RungDecision> rungs) {
 
-  /** A trial and the scores of its final model (null until evaluated; a point waiting at a rung has none yet). */
-  public record Row(TrialResult trial, Summary fid, Summary fdd) {
+  /**
+   * A trial and the scores of its final model (null and empty until evaluated; a point waiting at a
+   * rung has none yet): FID, and every other metric result by name, in the spec's order.
+   */
+  public record Row(TrialResult trial, Summary fid, Map<String, Summary> others) {
     public String point() {
       return trial.point().id();
     }
@@ -49,8 +53,15 @@ public record ReportData(String sweepId, String phase, Integer cMax, Double alph
     for (TrialResult t : status.trials()) {
       boolean scored = t.evaluation() != null && t.state() != TrialState.WAITING;
       Summary fid = !scored || t.evaluation().fid().isEmpty() ? null : Summary.of(t.evaluation().fid());
-      Summary fdd = !scored || t.evaluation().fdd().isEmpty() ? null : Summary.of(t.evaluation().fdd());
-      rows.add(new Row(t, fid, fdd));
+      Map<String, Summary> others = new LinkedHashMap<>();
+      if (scored) {
+        t.evaluation().scores().forEach((name, values) -> {
+          if (!name.equals("fid") && !values.isEmpty()) {
+            others.put(name, Summary.of(values));
+          }
+        });
+      }
+      rows.add(new Row(t, fid, others));
     }
     rows.sort(Comparator.comparing((Row r) -> r.clusters() ? 0 : 1)
         .thenComparing(r -> r.clusters() ? r.trial().point().method().id() : "")
@@ -70,8 +81,9 @@ public record ReportData(String sweepId, String phase, Integer cMax, Double alph
     return rows.stream().anyMatch(Row::proxy);
   }
 
-  public boolean hasFdd() {
-    return rows.stream().anyMatch(r -> r.fdd() != null);
+  /** The results besides FID that any row has (FDD, precision ...), in the spec's order. */
+  public List<String> otherResults() {
+    return rows.stream().flatMap(r -> r.others().keySet().stream()).distinct().toList();
   }
 
   /** Agreement with the dataset's labels exists (the dataset has labels). */

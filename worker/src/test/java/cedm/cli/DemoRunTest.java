@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import cedm.activity.EvaluationArtifact;
 import cedm.monitoring.MonitoringFiles;
 import cedm.monitoring.PrometheusServer;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -11,6 +12,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -85,6 +87,10 @@ class DemoRunTest {
     assertTrue(out.contains("scores (proxy"), out);
     assertEquals(temi + kmeans + 2, out.lines().filter(l -> l.matches("  \\S+ +\\d+\\.\\d\\d \\+- +\\d+\\.\\d\\d +\\d+\\.\\d\\d.*"))
         .count(), "a proxy FID row (mean +- std over 3 sets, min) per trial:\n" + out);
+    assertTrue(out.lines().anyMatch(l -> l.matches("  point +proxy FID mean \\+- std +min +proxy precision +proxy recall"
+        + " +proxy density +proxy coverage")), "prdc's four columns:\n" + out);
+    assertEquals(temi + kmeans + 2, out.lines().filter(l -> l.matches("  \\S+ +\\d+\\.\\d\\d \\+- .*( +\\d\\.\\d{3} \\+- "
+        + "\\d\\.\\d{3}){4}.*")).count(), "each trial's precision, recall, density and coverage:\n" + out);
   }
 
   /** Where `cedm run` wrote the demo's report, as it printed. */
@@ -123,7 +129,7 @@ class DemoRunTest {
     int rows = 0;
     while (row.find()) {
       JsonNode meta = new ObjectMapper().readTree(store.resolve("artifacts/evaluation").resolve(row.group(3))
-          .resolve("manifest.json").toFile()).at("/meta/fid");
+          .resolve("manifest.json").toFile()).at("/meta/scores/fid");
       assertEquals(2, meta.size(), "a rung is evaluated over successive_halving.sets: " + row.group());
       rows++;
     }
@@ -141,27 +147,41 @@ class DemoRunTest {
     assertTrue(Double.parseDouble(cost.group(1)) < Double.parseDouble(cost.group(2)), cost.group());
   }
 
-  /** The report `cedm run` writes at the end: each table row equals its evaluation artifact on disk; the figures exist. */
+  /**
+   * The report `cedm run` writes at the end: each cell of the results table (FID's mean +- std and
+   * minimum, and every other result, precision ... coverage of the demo's prdc) equals its
+   * evaluation artifact on disk; the figures exist.
+   */
   @Test
   void theReportsTablesEqualTheArtifacts() throws Exception {
     Path dir = reportDir();
     String md = java.nio.file.Files.readString(dir.resolve("report.md"));
-    Pattern row = Pattern.compile("(?m)^\\| (\\S+)[^|]*\\|[^|]*\\|[^|]*\\| ([^|]+) \\| ([^|]+) \\|.* evaluation/(\\w+) \\|$");
-    Matcher m = row.matcher(md);
+    List<String> header = cells(md.lines().filter(l -> l.startsWith("| point | C |")).findFirst().orElseThrow());
+    assertTrue(header.containsAll(List.of("proxy precision (mean +- std)", "proxy recall (mean +- std)",
+        "proxy density (mean +- std)", "proxy coverage (mean +- std)")), "the demo's prdc results: " + header);
     int rows = 0;
     ObjectMapper json = new ObjectMapper();
-    while (m.find()) {
-      JsonNode fid = json.readTree(store.resolve("artifacts").resolve("evaluation").resolve(m.group(4))
-          .resolve("manifest.json").toFile()).at("/meta/fid");
-      double[] v = new double[fid.size()];
-      for (int i = 0; i < v.length; i++) {
-        v[i] = fid.get(i).asDouble();
+    for (String line : md.lines().filter(l -> l.startsWith("| ") && l.contains(" evaluation/")).toList()) {
+      List<String> cells = cells(line);
+      String id = cells.get(cells.size() - 1).substring("evaluation/".length());
+      JsonNode scores = json.readTree(store.resolve("artifacts").resolve("evaluation").resolve(id)
+          .resolve("manifest.json").toFile()).at("/meta/scores");
+      for (Iterator<String> names = scores.fieldNames(); names.hasNext(); ) {
+        String name = names.next();
+        double[] v = new double[scores.get(name).size()];
+        for (int i = 0; i < v.length; i++) {
+          v[i] = scores.get(name).get(i).asDouble();
+        }
+        EvaluationArtifact.Summary summary = EvaluationArtifact.Summary.of(java.util.Arrays.stream(v).boxed().toList());
+        String column = EvaluationArtifact.displayName(name, true) + " (mean +- std)";
+        assertEquals(String.format(java.util.Locale.ROOT, name.equals("fid") ? "%.2f +- %.2f" : "%.3f +- %.3f",
+            summary.mean(), summary.std()), cells.get(header.indexOf(column)).replace("**", ""), column + ": " + line);
+        if (name.equals("fid")) {
+          assertEquals(String.format(java.util.Locale.ROOT, "%.2f", summary.min()),
+              cells.get(header.indexOf("proxy FID min")), line);
+        }
       }
-      double mean = java.util.Arrays.stream(v).average().orElseThrow();
-      double std = Math.sqrt(java.util.Arrays.stream(v).map(x -> (x - mean) * (x - mean)).average().orElseThrow());
-      double min = java.util.Arrays.stream(v).min().orElseThrow();
-      assertEquals(String.format(java.util.Locale.ROOT, "%.2f +- %.2f", mean, std), m.group(2).replace("**", ""), m.group());
-      assertEquals(String.format(java.util.Locale.ROOT, "%.2f", min), m.group(3), m.group());
+      assertEquals(6, scores.size(), "fid and prdc's four: " + scores);
       rows++;
     }
     long trials = run.out().lines().filter(l -> l.matches("  \\S+ +\\d+\\.\\d\\d \\+- +\\d+\\.\\d\\d +\\d+\\.\\d\\d.*"))
@@ -172,6 +192,12 @@ class DemoRunTest {
     java.awt.image.BufferedImage samples = javax.imageio.ImageIO.read(dir.resolve("samples.png").toFile());
     assertTrue(samples.getHeight() >= 2 * 66 && samples.getHeight() % 66 == 0, "rows of 64-pixel samples, one per cluster");
     assertTrue(java.nio.file.Files.readString(dir.resolve("report.html")).contains("<img src=\"samples.png\""));
+  }
+
+  /** A markdown table row's cells, trimmed. */
+  private static List<String> cells(String row) {
+    String[] parts = row.split("\\|");
+    return java.util.Arrays.stream(parts, 1, parts.length).map(String::trim).toList();
   }
 
   /**

@@ -116,7 +116,7 @@ final class FaultStores {
   /** What the comparisons found. */
   static final class Tally {
     int compared;
-    /** The largest relative difference between two evaluations' FID or FDD. */
+    /** The largest relative difference between two evaluations' scores. */
     double worstScoreDifference;
     final List<String> mismatches = new ArrayList<>();
   }
@@ -131,7 +131,7 @@ final class FaultStores {
   /**
    * Compares every artifact of the reference with its twin in {@code store}: the same files byte
    * for byte (the sha256s in the manifests; since constants of recorded arithmetic are torch's own,
-   * trainings are bit-identical across processes), and for evaluations the same FID and FDD to
+   * trainings are bit-identical across processes), and for evaluations the same scores to
    * {@link #SCORE_TOLERANCE}.
    */
   static void compare(Path reference, Path store, Tally tally) throws Exception {
@@ -154,21 +154,24 @@ final class FaultStores {
         tally.mismatches.add(where + ": files differ " + differences(m.getParent(), twin.getParent(), a.get("files"),
             b.get("files")));
       }
-      for (String score : List.of("fid", "fdd")) {
-        JsonNode x = a.at("/meta/" + score);
-        JsonNode y = b.at("/meta/" + score);
+      JsonNode scoresA = a.at("/meta/scores");
+      JsonNode scoresB = b.at("/meta/scores");
+      scoresA.fieldNames().forEachRemaining(score -> {
+        JsonNode x = scoresA.get(score);
+        JsonNode y = scoresB.path(score);
         if (x.size() != y.size()) {
           tally.mismatches.add(where + ": " + x.size() + " " + score + " values vs " + y.size());
-          continue;
+          return;
         }
         for (int i = 0; i < x.size(); i++) {
-          double relative = Math.abs(x.get(i).asDouble() - y.get(i).asDouble()) / Math.abs(x.get(i).asDouble());
+          double difference = Math.abs(x.get(i).asDouble() - y.get(i).asDouble());
+          double relative = difference == 0 ? 0 : difference / Math.abs(x.get(i).asDouble());
           tally.worstScoreDifference = Math.max(tally.worstScoreDifference, relative);
           if (relative > SCORE_TOLERANCE) {
             tally.mismatches.add(where + ": " + score + " " + x.get(i) + " vs " + y.get(i));
           }
         }
-      }
+      });
     }
   }
 

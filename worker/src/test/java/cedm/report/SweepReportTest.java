@@ -22,7 +22,9 @@ import cedm.workflow.TrialState;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -38,17 +40,21 @@ class SweepReportTest {
 
   private static TrialResult clusters(ClusteringMethod method, int c, int used, List<Double> fid, List<Double> fdd) {
     GridPoint point = GridPoint.clusters(method, c);
+    Map<String, List<Double>> scores = new LinkedHashMap<>();
+    scores.put("fid", fid);
+    scores.put("fdd", fdd);
+    scores.put("precision", List.of(0.70, 0.72, 0.74));
     return new TrialResult(point, TrialState.DONE,
         new ClusteringArtifact("clu-" + point.id(), false, method, c, used, (double) used / c, 0.1, List.of(), 0, 1.0,
             new ClusterScores(0.5, 0.45, 0.3, 0.6)),
         new TrainingArtifact("edm-" + point.id(), false, point.id(), used, 1000, 1, 10, 0.5, 0),
-        new EvaluationArtifact("eval-" + point.id(), false, point.id(), false, 50_000, fid, fdd), "");
+        new EvaluationArtifact("eval-" + point.id(), false, point.id(), false, 50_000, scores), "");
   }
 
   private static TrialResult baseline(GridPoint.Kind kind, int classes, List<Double> fid) {
     GridPoint point = new GridPoint(kind, null, classes);
     return new TrialResult(point, TrialState.DONE, null, null,
-        new EvaluationArtifact("eval-" + point.id(), false, point.id(), false, 50_000, fid, List.of()), "");
+        new EvaluationArtifact("eval-" + point.id(), false, point.id(), false, 50_000, Map.of("fid", fid)), "");
   }
 
   private static SweepStatus status() {
@@ -67,8 +73,8 @@ class SweepReportTest {
     return SpecLoader.load(Path.of("..", "specs", "demo.yaml")).spec();
   }
 
-  /** "mean +- std | min" computed here from the values, population std as in the paper's tables. */
-  private static String cells(double... v) {
+  /** Mean, population std (as in the paper's tables) and minimum, computed here from the values. */
+  private static double[] stats(double... v) {
     double mean = 0;
     for (double x : v) {
       mean += x / v.length;
@@ -79,7 +85,19 @@ class SweepReportTest {
       var += (x - mean) * (x - mean) / v.length;
       min = Math.min(min, x);
     }
-    return String.format(Locale.ROOT, "%.2f +- %.2f | %.2f", mean, Math.sqrt(var), min);
+    return new double[] {mean, Math.sqrt(var), min};
+  }
+
+  /** "mean +- std | min", FID's cells. */
+  private static String cells(double... v) {
+    double[] s = stats(v);
+    return String.format(Locale.ROOT, "%.2f +- %.2f | %.2f", s[0], s[1], s[2]);
+  }
+
+  /** "mean +- std" to {@code decimals}: the cell of any other result. */
+  private static String meanStd(int decimals, double... v) {
+    double[] s = stats(v);
+    return String.format(Locale.ROOT, "%." + decimals + "f +- %." + decimals + "f", s[0], s[1]);
   }
 
   @Test
@@ -87,11 +105,12 @@ class SweepReportTest {
     Path html = SweepReport.write(status(), spec(), new ArtifactStore(tmp.resolve("store")), tmp.resolve("out"),
         new SweepReport.Options(4, 0));
     String md = Files.readString(tmp.resolve("out").resolve(SweepReport.MARKDOWN));
-    assertTrue(md.contains("| **temi-C=100** (best) | 100 | 99 | **1.72 +- 0.02** | 1.70 | " + cells(60, 61, 62).replace(" | ", " | ")
-        + " | 0.500 | 0.450 | 0.300 | 0.600 | evaluation/eval-temi-C=100 |"), md);
-    assertTrue(md.contains("| temi-C=50 | 50 | 50 | " + cells(1.80, 1.84, 1.83) + " | " + cells(63.0, 63.5, 64.0)), md);
-    assertTrue(md.contains("| kmeans-C=50 | 50 | 48 | " + cells(1.95, 1.99, 1.97) + " | " + cells(66, 66, 66)), md);
+    assertTrue(md.contains("| **temi-C=100** (best) | 100 | 99 | **1.72 +- 0.02** | 1.70 | " + meanStd(2, 60, 61, 62)
+        + " | " + meanStd(3, 0.70, 0.72, 0.74) + " | 0.500 | 0.450 | 0.300 | 0.600 | evaluation/eval-temi-C=100 |"), md);
+    assertTrue(md.contains("| temi-C=50 | 50 | 50 | " + cells(1.80, 1.84, 1.83) + " | " + meanStd(2, 63.0, 63.5, 64.0) + " | 0.720 +- 0.016 |"), md);
+    assertTrue(md.contains("| kmeans-C=50 | 50 | 48 | " + cells(1.95, 1.99, 1.97) + " | " + meanStd(2, 66, 66, 66)), md);
     assertTrue(md.contains("| unconditional | - | - | " + cells(2.50, 2.46, 2.52) + " | - | - | - | - | - | - |"), md);
+    assertTrue(md.contains("| FDD (mean +- std) | precision (mean +- std) | NMI |"), md);
     assertTrue(md.contains("| ground-truth | 10 classes | - | " + cells(1.79, 1.81, 1.80)), md);
     List<String> order = md.lines().filter(l -> l.startsWith("| ") && l.contains("evaluation/"))
         .map(l -> l.split("\\|")[1].trim().replace("**", "").replace(" (best)", "")).toList();

@@ -1,10 +1,17 @@
 package cedm.activity;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
- * FID (and FDD) of one model, one value per sample set; the artifact also holds each set's
+ * The scores of one model: each metric result ({@code fid}, {@code fdd}, {@code precision} ...)
+ * with one value per sample set, in the spec's metric order; the artifact also holds each set's
  * statistics. {@code proxy}: computed with the builtin network, not comparable with papers.
  */
 public record EvaluationArtifact(
@@ -13,8 +20,59 @@ public record EvaluationArtifact(
     String trial,
     boolean proxy,
     int samplesPerSet,
-    List<Double> fid,
-    List<Double> fdd) implements StageOutput {
+    Map<String, List<Double>> scores) implements StageOutput {
+
+  public EvaluationArtifact {
+    scores = scores == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(scores));
+  }
+
+  /**
+   * Also reads the artifact as workflows recorded it before scores were a map, with a list per
+   * metric field, so their histories still replay.
+   */
+  @JsonCreator
+  static EvaluationArtifact read(@JsonProperty("artifactId") String artifactId,
+      @JsonProperty("reused") boolean reused, @JsonProperty("trial") String trial,
+      @JsonProperty("proxy") boolean proxy, @JsonProperty("samplesPerSet") int samplesPerSet,
+      @JsonProperty("scores") Map<String, List<Double>> scores, @JsonProperty("fid") List<Double> fid,
+      @JsonProperty("fdd") List<Double> fdd) {
+    Map<String, List<Double>> all = new LinkedHashMap<>();
+    if (fid != null && !fid.isEmpty()) {
+      all.put("fid", fid);
+    }
+    if (fdd != null && !fdd.isEmpty()) {
+      all.put("fdd", fdd);
+    }
+    if (scores != null) {
+      all.putAll(scores);
+    }
+    return new EvaluationArtifact(artifactId, reused, trial, proxy, samplesPerSet, all);
+  }
+
+  /** FID per set; empty when the spec's metrics left it out. */
+  public List<Double> fid() {
+    return result("fid");
+  }
+
+  /** One result per set; empty when not computed. */
+  public List<Double> result(String name) {
+    return scores.getOrDefault(name, List.of());
+  }
+
+  /** How a result is named to people: FID and FDD in capitals, proxy ones marked. */
+  public static String displayName(String result, boolean proxy) {
+    String name = distance(result) ? result.toUpperCase(Locale.ROOT) : result;
+    return proxy ? "proxy " + name : name;
+  }
+
+  /** Mean +- std over sets: distances to 2 decimals, shares (precision ...) to 3. */
+  public static String meanStd(String result, Summary s) {
+    return String.format(Locale.ROOT, distance(result) ? "%.2f +- %.2f" : "%.3f +- %.3f", s.mean(), s.std());
+  }
+
+  private static boolean distance(String result) {
+    return result.equals("fid") || result.equals("fdd");
+  }
 
   /** Mean, standard deviation (over sets, ddof 0 as numpy's default) and minimum of a metric. */
   public record Summary(double mean, double std, double min) {
@@ -32,10 +90,9 @@ public record EvaluationArtifact(
 
   @Override
   public String describe() {
-    String name = proxy ? "proxy FID" : "FID";
-    String s = String.format(Locale.ROOT, "%s %s over %d x %d samples", name, Summary.of(fid), fid.size(),
-        samplesPerSet);
-    return fdd.isEmpty() ? s : s + String.format(Locale.ROOT, ", %s %s", proxy ? "proxy FDD" : "FDD",
-        Summary.of(fdd));
+    int sets = scores.values().stream().mapToInt(List::size).max().orElse(0);
+    return scores.entrySet().stream()
+        .map(e -> displayName(e.getKey(), proxy) + " " + meanStd(e.getKey(), Summary.of(e.getValue())))
+        .collect(Collectors.joining(", ")) + String.format(Locale.ROOT, " over %d x %d samples", sets, samplesPerSet);
   }
 }

@@ -14,6 +14,8 @@ public record EvaluationSpec(
     double sigmaMax,
     double rho,
     List<Metric> metrics,
+    int nearestK,
+    int prdcSamples,
     FeatureNetwork featureNetwork,
     String inceptionModel,
     String dinov2Model,
@@ -29,7 +31,7 @@ public record EvaluationSpec(
   /** The evaluation of a snapshot with {@code sets} sets of {@code samples} samples, nothing saved. */
   public EvaluationSpec forSnapshots(int sets, int samples) {
     return new EvaluationSpec(sets, samples, batchSize, shardSize, steps, sigmaMin, sigmaMax, rho,
-        metrics, featureNetwork, inceptionModel, dinov2Model, fidReference, false, duringTraining);
+        metrics, nearestK, prdcSamples, featureNetwork, inceptionModel, dinov2Model, fidReference, false, duringTraining);
   }
 
   /**
@@ -45,9 +47,64 @@ public record EvaluationSpec(
     }
   }
 
+  /** The feature network that embeds images for a metric. */
+  public enum Encoder {
+    /** NVIDIA's Inception-v3 pool features, 2048-d. */
+    INCEPTION("inception", "evaluation.inception_model"),
+    /** DINOv2 ViT-L/14 class token, 1024-d. */
+    DINOV2("dinov2", "evaluation.dinov2_model");
+
+    private final String id;
+    private final String modelField;
+
+    Encoder(String id, String modelField) {
+      this.id = id;
+      this.modelField = modelField;
+    }
+
+    public String id() {
+      return id;
+    }
+
+    /** The spec field naming its TorchScript file. */
+    public String modelField() {
+      return modelField;
+    }
+  }
+
+  /** A metric reads one encoder's features and gives one or more results, each one value per sample set. */
   public enum Metric {
-    @JsonProperty("fid") FID,
-    @JsonProperty("fdd") FDD
+    @JsonProperty("fid") FID(Encoder.INCEPTION, "fid"),
+    @JsonProperty("fdd") FDD(Encoder.DINOV2, "fdd"),
+    /** Precision and recall (Kynkaanniemi et al. 2019), density and coverage (Naeem et al. 2020). */
+    @JsonProperty("prdc") PRDC(Encoder.DINOV2, "precision", "recall", "density", "coverage");
+
+    private final Encoder encoder;
+    private final List<String> results;
+
+    Metric(Encoder encoder, String... results) {
+      this.encoder = encoder;
+      this.results = List.of(results);
+    }
+
+    public Encoder encoder() {
+      return encoder;
+    }
+
+    /** The names its values are recorded under in {@code EvaluationArtifact.scores}. */
+    public List<String> results() {
+      return results;
+    }
+  }
+
+  /** The TorchScript file of a pretrained encoder. */
+  public String modelFile(Encoder encoder) {
+    return encoder == Encoder.INCEPTION ? inceptionModel : dinov2Model;
+  }
+
+  /** The encoders the metrics read, each once, in the metrics' order. */
+  public List<Encoder> encoders() {
+    return metrics.stream().map(Metric::encoder).distinct().toList();
   }
 
   public enum FeatureNetwork {

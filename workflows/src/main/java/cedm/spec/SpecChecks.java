@@ -4,7 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * Rules that span fields or touch the file system. They read the defaulted document and skip any
@@ -180,22 +184,50 @@ final class SpecChecks {
       add("/evaluation/sigma_min", "is " + min + ", not below sigma_max " + max, "number > 0 and < evaluation.sigma_max");
     }
     if (doc.at("/evaluation/feature_network").asText().equals("pretrained")) {
-      List<String> metrics = new ArrayList<>();
-      doc.at("/evaluation/metrics").forEach(m -> metrics.add(m.asText()));
-      if (metrics.contains("fid")) {
-        existing("/evaluation/inception_model", "metric fid needs Inception-v3",
-            "a TorchScript Inception-v3 file (see README), or feature_network: builtin");
-      }
-      if (metrics.contains("fdd")) {
-        existing("/evaluation/dinov2_model", "metric fdd needs DINOv2 ViT-L/14",
-            "a TorchScript DINOv2 file (see README), or feature_network: builtin");
+      Set<String> named = new LinkedHashSet<>();
+      doc.at("/evaluation/metrics").forEach(m -> named.add(m.asText()));
+      for (EvaluationSpec.Metric metric : EvaluationSpec.Metric.values()) {
+        String name = metric.name().toLowerCase(Locale.ROOT);
+        EvaluationSpec.Encoder encoder = metric.encoder();
+        if (named.contains(name) && findings.stream().noneMatch(f -> f.pointer().equals(pointer(encoder)))) {
+          existing(pointer(encoder), "metric " + name + " needs " + NETWORK_NAMES.get(encoder),
+              "a TorchScript " + NETWORK_NAMES.get(encoder) + " file (see README), or feature_network: builtin");
+        }
       }
     }
+    prdcSamples();
     JsonNode reference = doc.at("/evaluation/fid_reference");
     if (reference.isTextual() && !Files.isRegularFile(Path.of(reference.asText()))) {
       add("/evaluation/fid_reference", "file not found: " + reference.asText(),
           "an EDM-format .npz with keys mu and sigma, or null");
     }
+  }
+
+  /** Each evaluation prdc scores must hold more than nearest_k + 1 samples, as the reference's argpartition needs. */
+  private void prdcSamples() {
+    boolean prdc = false;
+    for (JsonNode m : doc.at("/evaluation/metrics")) {
+      prdc |= m.asText().equals("prdc");
+    }
+    int k = doc.at("/evaluation/nearest_k").asInt(3);
+    if (!prdc) {
+      return;
+    }
+    for (String pointer : List.of("/evaluation/samples_per_set", "/evaluation/prdc_samples",
+        "/evaluation/during_training/samples", "/grid/successive_halving/samples")) {
+      JsonNode n = doc.at(pointer);
+      if (n.isInt() && n.asInt() < k + 2) {
+        add(pointer, "is " + n.asInt() + ", too few for prdc with nearest_k " + k,
+            "at least nearest_k + 2 = " + (k + 2) + " with metric prdc");
+      }
+    }
+  }
+
+  private static final Map<EvaluationSpec.Encoder, String> NETWORK_NAMES = Map.of(
+      EvaluationSpec.Encoder.INCEPTION, "Inception-v3", EvaluationSpec.Encoder.DINOV2, "DINOv2 ViT-L/14");
+
+  private static String pointer(EvaluationSpec.Encoder encoder) {
+    return "/" + encoder.modelField().replace('.', '/');
   }
 
   /** The path field must be given and exist (paths are already resolved against the spec). */

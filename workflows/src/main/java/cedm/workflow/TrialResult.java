@@ -11,7 +11,7 @@ import java.util.List;
  *
  * @param clustering the cluster assignments of a CLUSTERS point, null for the baselines
  * @param training the trained model, null until trained
- * @param evaluation the model's FID (and FDD) per sample set, null until evaluated; while the point
+ * @param evaluation the model's scores per sample set, null until evaluated; while the point
  *     is WAITING at a rung, the rung's evaluation
  * @param note what the trial did
  * @param curve FID against kimg, from evaluation during training, the rungs of successive halving

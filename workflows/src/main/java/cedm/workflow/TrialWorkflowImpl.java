@@ -22,7 +22,7 @@ import java.util.List;
 
 /**
  * A grid point's chain: its labels (clusters, the dataset's labels, or none), an EDM model trained
- * on them, and the model's FID (and FDD) over the spec's sample sets; with evaluation during
+ * on them, and the model's scores over the spec's sample sets; with evaluation during
  * training, the model is trained in stretches up to each snapshot, whose evaluation runs beside
  * the next stretch, and the trial's FID curve ends with the final model. Under successive halving
  * the sweep runs the trial once per stretch between rungs: a run that ends at a rung evaluates the

@@ -118,15 +118,15 @@ final class FakeStages implements DatasetActivities, FeatureActivities, KnnActiv
       double kimg = Double.parseDouble(request.snapshotId().substring(request.snapshotId().indexOf('@') + 1));
       return new EvaluationArtifact("eval-" + request.snapshotId() + "x" + request.evaluation().sets(), false,
           request.labels().trial(), true, request.evaluation().samplesPerSet(),
-          fids.of(request.labels().trial(), kimg, request.evaluation().sets()), List.of());
+          Map.of("fid", fids.of(request.labels().trial(), kimg, request.evaluation().sets())));
     }
     if (request.snapshotId() != null) {
       // Snapshots improve with training: FID 60 at the first, 45 at the second.
       double fid = request.snapshotId().endsWith("@1.0") ? 60 : 45;
       return new EvaluationArtifact("eval-" + request.snapshotId(), false, request.labels().trial(), true, 100,
-          List.of(fid), List.of());
+          Map.of("fid", List.of(fid)));
     }
-    return new EvaluationArtifact("eval-" + request.labels().trial(), false, request.labels().trial(), true, 10, List.of(30.0, 32.0),
-        List.of());
+    return new EvaluationArtifact("eval-" + request.labels().trial(), false, request.labels().trial(), true, 10,
+        Map.of("fid", List.of(30.0, 32.0)));
   }
 }

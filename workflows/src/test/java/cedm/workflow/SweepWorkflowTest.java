@@ -29,6 +29,7 @@ import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import cedm.spec.ExperimentSpec;
 import cedm.spec.RuntimeSpec;
@@ -80,7 +81,7 @@ class SweepWorkflowTest {
   };
 
   private static final EvaluationActivities EVALUATION = request -> new EvaluationArtifact("eval-" + request.labels().trial(),
-      false, request.labels().trial(), true, 1, List.of(1.0), List.of());
+      false, request.labels().trial(), true, 1, Map.of("fid", List.of(1.0)));
 
   private SweepWorkflow start(DatasetActivities datasets) {
     Worker cpu = env.newWorker(spec.spec().runtime().cpuQueue());
