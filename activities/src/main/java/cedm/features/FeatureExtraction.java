@@ -2,6 +2,7 @@ package cedm.features;
 
 import cedm.activity.StageProgress;
 import cedm.data.DatasetImporter;
+import cedm.io.AtomicFile;
 import cedm.io.NonFiniteException;
 import cedm.io.Npy;
 import cedm.io.NpyWriter;
@@ -10,7 +11,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -86,9 +86,7 @@ public final class FeatureExtraction {
         log.info("features: {} split resumes at chunk {} of {} ({} finished chunks kept)", name, c, chunks, finished);
       }
       float[] features = extractChunk(name, images, header, first, count, h, w, preprocess, before, total);
-      Path tmp = work.resolve(chunk.getFileName() + ".tmp");
-      Npy.write(tmp, features, count, features.length / count);
-      Files.move(tmp, chunk, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      AtomicFile.write(chunk, tmp -> Npy.write(tmp, features, count, features.length / count));
     }
     return concatenate(name, chunks, n, target);
   }

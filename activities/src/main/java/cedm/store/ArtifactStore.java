@@ -1,5 +1,6 @@
 package cedm.store;
 
+import cedm.io.AtomicFile;
 import cedm.io.FileOutput;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -20,7 +21,6 @@ import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
@@ -115,7 +115,7 @@ public final class ArtifactStore {
       Manifest manifest = JSON.readValue(manifestFile.toFile(), Manifest.class);
       String stamps = stamps(dir, manifest);
       if (!stamps.equals(verified.get(dir))) {
-        String problem = verify(dir, manifest);
+        String problem = ManifestCheck.problem(dir, manifest.files());
         if (problem != null) {
           log.warn("artifact {} failed verification ({}); treating it as absent", key.name(), problem);
           return Optional.empty();
@@ -197,22 +197,13 @@ public final class ArtifactStore {
         root.resolve("staging").resolve(key.name() + "-" + UUID.randomUUID()));
     try {
       JsonNode meta = producer.produce(staging);
-      List<Manifest.FileEntry> files = new ArrayList<>();
-      for (Path file : listFiles(staging)) {
-        fsync(file);
-        files.add(new Manifest.FileEntry(relative(staging, file), Files.size(file), sha256(file)));
-      }
+      List<Manifest.FileEntry> files = ManifestCheck.entries(staging);
       Manifest manifest = new Manifest(key.stage(), key.version(), key.id(), Instant.now().toString(), files, meta);
-      Path tmp = staging.resolve(Manifest.FILE + ".tmp");
-      JSON.writeValue(FileOutput.open(tmp), manifest);
-      fsync(tmp);
-      Files.move(tmp, staging.resolve(Manifest.FILE), StandardCopyOption.ATOMIC_MOVE);
-      fsync(staging);
+      AtomicFile.write(staging.resolve(Manifest.FILE), tmp -> JSON.writeValue(FileOutput.open(tmp), manifest));
       Path target = artifactDir(key);
       Files.createDirectories(target.getParent());
       moveAsideIfPresent(target);
-      Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
-      fsync(target.getParent());
+      AtomicFile.rename(staging, target);
       deleteTree(root.resolve("work").resolve(key.stage()).resolve(key.id()));
       Artifact artifact = new Artifact(key, target, manifest);
       verified.put(target, stamps(target, manifest));
@@ -253,24 +244,6 @@ public final class ArtifactStore {
     deleteTree(trash);
   }
 
-  /** Null if every file matches the manifest, else what differs. */
-  private static String verify(Path dir, Manifest manifest) throws IOException {
-    for (Manifest.FileEntry entry : manifest.files()) {
-      Path file = dir.resolve(entry.name());
-      if (!Files.isRegularFile(file)) {
-        return entry.name() + " is missing";
-      }
-      long size = Files.size(file);
-      if (size != entry.size()) {
-        return entry.name() + " has " + size + " bytes, the manifest says " + entry.size();
-      }
-      if (!sha256(file).equals(entry.sha256())) {
-        return entry.name() + " does not match its sha256";
-      }
-    }
-    return null;
-  }
-
   private static String stamps(Path dir, Manifest manifest) throws IOException {
     StringBuilder s = new StringBuilder();
     s.append(Files.getLastModifiedTime(dir.resolve(Manifest.FILE)).toMillis());
@@ -299,23 +272,6 @@ public final class ArtifactStore {
       }
     }
     return HexFormat.of().formatHex(sha.digest());
-  }
-
-  private static List<Path> listFiles(Path dir) throws IOException {
-    try (Stream<Path> walk = Files.walk(dir)) {
-      return walk.filter(Files::isRegularFile).sorted().toList();
-    }
-  }
-
-  private static String relative(Path dir, Path file) {
-    return dir.relativize(file).toString().replace('\\', '/');
-  }
-
-  static void fsync(Path path) throws IOException {
-    boolean directory = Files.isDirectory(path);
-    try (FileChannel channel = FileChannel.open(path, directory ? StandardOpenOption.READ : StandardOpenOption.WRITE)) {
-      channel.force(true);
-    }
   }
 
   public static void deleteTree(Path dir) throws IOException {

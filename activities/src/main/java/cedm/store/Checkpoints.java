@@ -1,15 +1,15 @@
 package cedm.store;
 
+import cedm.io.AtomicFile;
+import cedm.io.BadInputException;
 import cedm.io.FileOutput;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -37,12 +37,23 @@ public final class Checkpoints {
     void write(Path dir) throws IOException;
   }
 
-  /** A verified checkpoint. */
+  /** Reads a stage's state from a verified checkpoint. */
+  @FunctionalInterface
+  public interface Reader<T> {
+    /** @throws BadInputException or NoSuchFileException if the checkpoint's files are not what it reads */
+    T read(Checkpoint checkpoint) throws IOException;
+  }
+
   /**
+   * A verified checkpoint.
+   *
    * @param bytes the size of its files, for metrics
    * @param writtenMillis when it was written (its manifest's modification time once read back)
    */
   public record Checkpoint(long step, Path dir, JsonNode meta, long bytes, long writtenMillis) {}
+
+  /** The manifest, {@value #MANIFEST}: the step, the stage's metadata and the files. */
+  record Stored(long step, JsonNode meta, List<Manifest.FileEntry> files) {}
 
   public Checkpoints(Path dir, int keep) throws IOException {
     this.dir = Files.createDirectories(dir);
@@ -55,24 +66,13 @@ public final class Checkpoints {
     try {
       Files.createDirectories(tmp);
       writer.write(tmp);
-      ObjectNode manifest = JSON.createObjectNode();
-      manifest.put("step", step);
-      manifest.set("meta", meta);
-      var files = manifest.putArray("files");
-      long bytes = 0;
-      for (Path f : list(tmp)) {
-        bytes += Files.size(f);
-        ArtifactStore.fsync(f);
-        files.addObject().put("name", f.getFileName().toString()).put("size", Files.size(f))
-            .put("sha256", ArtifactStore.sha256(f));
-      }
-      JSON.writeValue(FileOutput.open(tmp.resolve(MANIFEST)), manifest);
-      ArtifactStore.fsync(tmp.resolve(MANIFEST));
+      List<Manifest.FileEntry> files = ManifestCheck.entries(tmp);
+      JSON.writeValue(FileOutput.open(tmp.resolve(MANIFEST)), new Stored(step, meta, files));
+      AtomicFile.fsync(tmp.resolve(MANIFEST));
       ArtifactStore.deleteTree(target);
-      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-      ArtifactStore.fsync(dir);
+      AtomicFile.rename(tmp, target);
       prune();
-      return new Checkpoint(step, target, meta, bytes, System.currentTimeMillis());
+      return new Checkpoint(step, target, meta, bytes(files), System.currentTimeMillis());
     } finally {
       ArtifactStore.deleteTree(tmp);
     }
@@ -80,18 +80,28 @@ public final class Checkpoints {
 
   /** The newest checkpoint that verifies; corrupt newer ones are skipped with a warning. */
   public Optional<Checkpoint> latest() throws IOException {
+    return restore(c -> c);
+  }
+
+  /**
+   * What {@code reader} reads from the newest checkpoint that verifies and that it can read. A
+   * corrupt newer one, or one it cannot read, is skipped with a warning, so the stage falls back
+   * to the previous checkpoint or starts afresh.
+   */
+  public <T> Optional<T> restore(Reader<T> reader) throws IOException {
     List<Path> all = checkpoints();
     for (int i = all.size() - 1; i >= 0; i--) {
       Path c = all.get(i);
       String problem = verify(c);
       if (problem == null) {
-        JsonNode manifest = JSON.readTree(c.resolve(MANIFEST).toFile());
-        long bytes = 0;
-        for (JsonNode f : manifest.get("files")) {
-          bytes += f.get("size").asLong();
+        Stored stored = JSON.readValue(c.resolve(MANIFEST).toFile(), Stored.class);
+        try {
+          return Optional.of(reader.read(new Checkpoint(stored.step(), c, stored.meta(), bytes(stored.files()),
+              Files.getLastModifiedTime(c.resolve(MANIFEST)).toMillis())));
+        } catch (BadInputException | NoSuchFileException e) {
+          // Intact, but not the files this version reads: a checkpoint of an older layout.
+          problem = "not readable by this version: " + e.getMessage();
         }
-        return Optional.of(new Checkpoint(manifest.get("step").asLong(), c, manifest.get("meta"), bytes,
-            Files.getLastModifiedTime(c.resolve(MANIFEST)).toMillis()));
       }
       log.warn("checkpoint {} is invalid ({}); falling back to the previous one", c, problem);
     }
@@ -104,20 +114,14 @@ public final class Checkpoints {
       return "no manifest";
     }
     try {
-      JsonNode manifest = JSON.readTree(manifestFile.toFile());
-      for (JsonNode f : manifest.get("files")) {
-        Path file = checkpoint.resolve(f.get("name").asText());
-        if (!Files.isRegularFile(file) || Files.size(file) != f.get("size").asLong()) {
-          return f.get("name").asText() + " is missing or has the wrong size";
-        }
-        if (!ArtifactStore.sha256(file).equals(f.get("sha256").asText())) {
-          return f.get("name").asText() + " does not match its sha256";
-        }
-      }
-      return null;
+      return ManifestCheck.problem(checkpoint, JSON.readValue(manifestFile.toFile(), Stored.class).files());
     } catch (IOException | RuntimeException e) {
       return "unreadable manifest: " + e.getMessage();
     }
+  }
+
+  private static long bytes(List<Manifest.FileEntry> files) {
+    return files.stream().mapToLong(Manifest.FileEntry::size).sum();
   }
 
   private List<Path> checkpoints() throws IOException {
@@ -130,12 +134,6 @@ public final class Checkpoints {
     List<Path> all = new ArrayList<>(checkpoints());
     while (all.size() > keep) {
       ArtifactStore.deleteTree(all.remove(0));
-    }
-  }
-
-  private static List<Path> list(Path dir) throws IOException {
-    try (Stream<Path> s = Files.list(dir)) {
-      return s.filter(Files::isRegularFile).sorted(Comparator.naturalOrder()).toList();
     }
   }
 }

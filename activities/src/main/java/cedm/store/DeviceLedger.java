@@ -1,11 +1,11 @@
 package cedm.store;
 
+import cedm.io.AtomicFile;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -102,9 +102,7 @@ public final class DeviceLedger {
           (now - start) / 1e9, outcome, begun.started());
       try {
         Path dir = Files.createDirectories(store.sweepDir(sweep).resolve(LEDGER));
-        Path tmp = dir.resolve(file + ".tmp");
-        JSON.writeValue(tmp.toFile(), e);
-        Files.move(tmp, dir.resolve(file), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        AtomicFile.write(dir.resolve(file), tmp -> JSON.writeValue(tmp.toFile(), e));
         written = now;
       } catch (IOException | RuntimeException failure) {
         log.warn("device ledger of sweep {}: could not record {} ({})", sweep, begun.stage(), failure.toString());

@@ -1,12 +1,15 @@
 package cedm.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import cedm.io.BadInputException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,5 +55,21 @@ class CheckpointsTest {
     try (Stream<Path> s = Files.list(tmp)) {
       assertTrue(s.noneMatch(p -> p.getFileName().toString().startsWith(".tmp")), "no temporary directory left");
     }
+  }
+
+  @Test
+  void aCheckpointItsReaderCannotReadIsSkippedLikeACorruptOne() throws Exception {
+    Checkpoints c = new Checkpoints(tmp, 3);
+    save(c, 1);
+    save(c, 2);
+    c.save(3, JSON.createObjectNode(), dir -> Files.writeString(dir.resolve("older-layout.npy"), "state 3"));
+    assertEquals("state 2", c.restore(cp -> Files.readString(cp.dir().resolve("state.bin"))).orElseThrow());
+    assertEquals(Optional.empty(), c.restore(cp -> {
+      throw new BadInputException(cp.dir() + ": no tensor w1");
+    }));
+    IOException diskError = assertThrows(IOException.class, () -> c.restore(cp -> {
+      throw new IOException("Input/output error");
+    }));
+    assertEquals("Input/output error", diskError.getMessage(), "a failing disk is not a reason to start afresh");
   }
 }

@@ -3,9 +3,11 @@ package cedm.store;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,5 +36,8 @@ class DeviceLedgerTest {
     assertEquals(DeviceLedger.RUNNING, dead.outcome(), "never ended: its worker was killed");
     assertTrue(dead.seconds() < 0.02, "written when it started, not since: " + dead.seconds());
     assertEquals(List.of(), ledger.entries("never-ran"));
+    try (Stream<Path> files = Files.list(tmp.resolve("sweeps/s1/ledger"))) {
+      assertTrue(files.allMatch(f -> f.toString().endsWith(".json")), "no temporary file is left by the rewrites");
+    }
   }
 }

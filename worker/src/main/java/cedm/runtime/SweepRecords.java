@@ -1,5 +1,6 @@
 package cedm.runtime;
 
+import cedm.io.AtomicFile;
 import cedm.spec.ExperimentSpec;
 import cedm.spec.LoadedSpec;
 import cedm.store.ArtifactStore;
@@ -11,7 +12,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Optional;
 
 /**
@@ -69,9 +69,7 @@ public final class SweepRecords {
   }
 
   private static void write(Path file, String text) throws IOException {
-    Path tmp = file.resolveSibling(file.getFileName() + "." + java.util.UUID.randomUUID() + ".tmp");
-    Files.writeString(tmp, text);
-    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    AtomicFile.write(file, tmp -> Files.writeString(tmp, text));
   }
 
   /** No sweep of that id was ever submitted with this store. */

@@ -1,0 +1,55 @@
+package cedm.io;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.UUID;
+
+/**
+ * Durable all-or-nothing replacement of a file: a reader, or a process restarted after a crash or
+ * power loss, finds either the old content or the new one, never a part. The content is written to
+ * a temporary file beside the target (a rename is atomic only within one file system), flushed to
+ * disk, renamed over the target, and the rename itself is flushed by syncing the directory.
+ */
+public final class AtomicFile {
+  private AtomicFile() {}
+
+  /** Writes a file's whole content. */
+  @FunctionalInterface
+  public interface Content {
+    void writeTo(Path file) throws IOException;
+  }
+
+  /** Replaces {@code target} (or creates it) with what {@code content} writes; on failure it is untouched. */
+  public static void write(Path target, Content content) throws IOException {
+    // A unique name lets writers of the same target race safely; ".tmp" keeps it out of listings by suffix.
+    Path tmp = target.resolveSibling(target.getFileName() + "." + UUID.randomUUID() + ".tmp");
+    try {
+      content.writeTo(tmp);
+      fsync(tmp);
+      rename(tmp, target);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+
+  /**
+   * Renames {@code from} to {@code to} atomically, replacing a file (or an empty directory) there,
+   * and makes the rename durable.
+   */
+  public static void rename(Path from, Path to) throws IOException {
+    Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    fsync(to.toAbsolutePath().getParent());
+  }
+
+  /** Flushes a file's content, or a directory's entries, to the disk. */
+  public static void fsync(Path path) throws IOException {
+    boolean directory = Files.isDirectory(path);
+    try (FileChannel channel = FileChannel.open(path, directory ? StandardOpenOption.READ : StandardOpenOption.WRITE)) {
+      channel.force(true);
+    }
+  }
+}
