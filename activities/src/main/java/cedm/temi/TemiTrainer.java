@@ -8,8 +8,8 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import cedm.io.BadInputException;
-import cedm.io.Npy;
 import cedm.io.NonFiniteException;
+import cedm.io.Safetensors;
 import cedm.optim.AdamW;
 import cedm.optim.Autograd;
 import cedm.random.Seeds;
@@ -23,9 +23,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,6 +42,7 @@ public final class TemiTrainer {
   private static final Logger log = LoggerFactory.getLogger(TemiTrainer.class);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int ASSIGN_ROWS = 4096;
+  private static final String STATE = "temi.safetensors";
 
   private final TemiSpec spec;
   private final int clusters;
@@ -87,7 +89,7 @@ public final class TemiTrainer {
 
     try (NDManager manager = NDManager.newBaseManager(device)) {
       NDArray x = manager.create(features, new Shape(n, d));
-      State state = restore(manager, checkpoints).orElseGet(() -> fresh(manager, d));
+      State state = checkpoints.restore(c -> restore(manager, c)).orElseGet(() -> fresh(manager, d));
       int resumedAt = state.epoch;
       if (resumedAt > 0) {
         log.info("temi C={}: resuming after epoch {} of {} from its checkpoint", clusters, resumedAt, spec.epochs());
@@ -231,51 +233,40 @@ public final class TemiTrainer {
     }
     ObjectNode steps = meta.putObject("adam_steps");
     s.optimiser.steps().forEach(steps::put);
-    checkpoints.save(s.epoch, meta, dir -> {
-      for (String name : TemiHeads.NAMES) {
-        write(dir.resolve("student." + name + ".npy"), s.student.get(name));
-        write(dir.resolve("teacher." + name + ".npy"), s.teacher.get(name));
-      }
-      write(dir.resolve("priors.npy"), s.priors);
-      for (Map.Entry<String, NDArray> e : s.optimiser.moments().entrySet()) {
-        write(dir.resolve("adam." + e.getKey() + ".npy"), e.getValue());
-      }
-    });
-  }
-
-  private static void write(Path file, NDArray array) throws IOException {
-    Npy.write(file, array.toFloatArray(), array.getShape().getShape());
-  }
-
-  private static NDArray read(NDManager manager, Path file) throws IOException {
-    return manager.create(Npy.readFloats(file), new Shape(Npy.readHeader(file).shape()));
-  }
-
-  private Optional<State> restore(NDManager manager, Checkpoints checkpoints) throws IOException {
-    Optional<Checkpoints.Checkpoint> latest = checkpoints.latest();
-    if (latest.isEmpty()) {
-      return Optional.empty();
+    Map<String, NDArray> tensors = new LinkedHashMap<>();
+    for (String name : TemiHeads.NAMES) {
+      tensors.put("student." + name, s.student.get(name));
+      tensors.put("teacher." + name, s.teacher.get(name));
     }
-    Path dir = latest.get().dir();
-    JsonNode meta = latest.get().meta();
+    tensors.put("priors", s.priors);
+    // Sorted, so that equal states give byte-identical files.
+    new TreeMap<>(s.optimiser.moments()).forEach((name, moment) -> tensors.put("adam." + name, moment));
+    checkpoints.save(s.epoch, meta, dir -> Safetensors.write(dir.resolve(STATE), tensors));
+  }
+
+  /** The state a checkpoint holds; one of an older layout (an .npy per tensor) is not readable. */
+  private State restore(NDManager manager, Checkpoints.Checkpoint checkpoint) throws IOException {
+    Path file = checkpoint.dir().resolve(STATE);
+    JsonNode meta = checkpoint.meta();
+    Map<String, NDArray> tensors = Safetensors.read(manager, file);
     State s = new State();
     Map<String, NDArray> student = new HashMap<>();
     Map<String, NDArray> teacher = new HashMap<>();
     for (String name : TemiHeads.NAMES) {
-      student.put(name, read(manager, dir.resolve("student." + name + ".npy")));
-      teacher.put(name, read(manager, dir.resolve("teacher." + name + ".npy")));
+      student.put(name, take(tensors, file, "student." + name));
+      teacher.put(name, take(tensors, file, "teacher." + name));
     }
     s.student = TemiHeads.of(student);
     s.student.requireGradients();
     s.teacher = TemiHeads.of(teacher);
-    s.priors = read(manager, dir.resolve("priors.npy"));
+    s.priors = take(tensors, file, "priors");
     s.optimiser = new AdamW(0.9, 0.999, 1e-8);
     Map<String, NDArray> moments = new HashMap<>();
     Map<String, Long> steps = new HashMap<>();
     meta.get("adam_steps").fields().forEachRemaining(e -> steps.put(e.getKey(), e.getValue().asLong()));
     for (String name : steps.keySet()) {
-      moments.put("m." + name, read(manager, dir.resolve("adam.m." + name + ".npy")));
-      moments.put("v." + name, read(manager, dir.resolve("adam.v." + name + ".npy")));
+      moments.put("m." + name, take(tensors, file, "adam.m." + name));
+      moments.put("v." + name, take(tensors, file, "adam.v." + name));
     }
     s.optimiser.restore(moments, steps);
     s.epoch = meta.get("epoch").asInt();
@@ -283,6 +274,14 @@ public final class TemiTrainer {
     for (int h = 0; h < s.lastEpochLosses.length; h++) {
       s.lastEpochLosses[h] = meta.get("last_epoch_losses").get(h).asDouble();
     }
-    return Optional.of(s);
+    return s;
+  }
+
+  private static NDArray take(Map<String, NDArray> tensors, Path file, String name) throws BadInputException {
+    NDArray tensor = tensors.get(name);
+    if (tensor == null) {
+      throw new BadInputException(file + ": no tensor " + name);
+    }
+    return tensor;
   }
 }

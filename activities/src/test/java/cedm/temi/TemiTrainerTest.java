@@ -6,10 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import ai.djl.Device;
 import cedm.io.BadInputException;
+import cedm.io.Npy;
 import cedm.spec.TemiSpec;
 import cedm.store.Checkpoints;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -75,11 +80,29 @@ class TemiTrainerTest {
     assertEquals(expected.bestHead(), resumed.bestHead());
     Path a = straight.latest().orElseThrow().dir();
     Path b = interrupted.latest().orElseThrow().dir();
-    try (Stream<Path> files = Files.list(a)) {
-      for (Path f : files.filter(p -> p.toString().endsWith(".npy")).toList()) {
-        assertArrayEquals(Files.readAllBytes(f), Files.readAllBytes(b.resolve(f.getFileName())), f.getFileName().toString());
-      }
+    assertEquals(List.of("checkpoint.json", "temi.safetensors"), names(a), "the state is one safetensors file");
+    assertArrayEquals(Files.readAllBytes(a.resolve("temi.safetensors")), Files.readAllBytes(b.resolve("temi.safetensors")));
+  }
+
+  private static List<String> names(Path dir) throws IOException {
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.map(f -> f.getFileName().toString()).sorted().toList();
     }
+  }
+
+  /** Checkpoints of cedm before issue 20 kept one .npy per tensor: such a one is skipped, not fatal. */
+  @Test
+  void aCheckpointInTheOlderNpyLayoutIsDiscardedAndTrainingStartsAfresh() throws Exception {
+    Checkpoints checkpoints = new Checkpoints(tmp.resolve("old"), 2);
+    ObjectNode meta = new ObjectMapper().createObjectNode().put("epoch", 1);
+    meta.putArray("last_epoch_losses").add(1.0).add(1.0).add(1.0);
+    meta.putObject("adam_steps").put("w1", 6);
+    checkpoints.save(1, meta, dir -> Npy.write(dir.resolve("student.w1.npy"), new float[D * 32], D, 32));
+    TemiTrainer.Outcome out = new TemiTrainer(spec(1, 1e-3), 4, 3, Device.cpu())
+        .train(features(), N, D, neighbours(), M, checkpoints, p -> {});
+    assertEquals(0, out.resumedAtEpoch());
+    assertEquals(List.of("checkpoint.json", "temi.safetensors"), names(checkpoints.latest().orElseThrow().dir()),
+        "the epoch's new checkpoint replaced the old one");
   }
 
   @Test
