@@ -1,7 +1,6 @@
 package cedm.activities;
 
 import ai.djl.Device;
-import ai.djl.ndarray.NDManager;
 import cedm.activity.ClusterScores;
 import cedm.activity.ClusteringActivities;
 import cedm.activity.ClusteringArtifact;
@@ -9,31 +8,28 @@ import cedm.activity.ClusteringRequest;
 import cedm.activity.StageProgress;
 import cedm.cluster.ClusterMetrics;
 import cedm.cluster.ClusterStats;
-import cedm.cluster.KMeans;
+import cedm.cluster.Clusterer;
+import cedm.cluster.KMeansClusterer;
 import cedm.data.DatasetImporter;
 import cedm.features.FeatureExtraction;
 import cedm.io.BadInputException;
 import cedm.io.NonFiniteException;
 import cedm.io.Npy;
-import cedm.spec.ClusteringMethod;
 import cedm.store.Artifact;
 import cedm.store.ArtifactStore;
-import cedm.store.Checkpoints;
 import cedm.store.StageKey;
-import cedm.temi.TemiTrainer;
-import com.fasterxml.jackson.databind.JsonNode;
+import cedm.temi.TemiClusterer;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
-/** TEMI or k-means clustering of the features on this worker's device. */
+/**
+ * Clusters the features on this worker's device with the request's method (a {@link Clusterer}),
+ * and records the clusters' use and, where the dataset has labels, their agreement with them.
+ */
 public final class ClusteringActivitiesImpl implements ClusteringActivities {
-  static final String STAGE = "clustering";
-  static final int VERSION = 1;
   public static final String ASSIGNMENTS = "assignments.npy";
   public static final String COUNTS = "counts.npy";
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -49,99 +45,80 @@ public final class ClusteringActivitiesImpl implements ClusteringActivities {
     this.device = slot.device();
   }
 
+  /** What a clustering artifact's manifest records, beside its assignments and counts. */
+  record Meta(List<Double> headLosses, int bestHead, double objective, int resumedAtEpoch, int used,
+      double utilisation, double kl, ClusterScores scores) {}
+
+  private Clusterer clusterer(ClusteringRequest r) {
+    return switch (r.method()) {
+      case TEMI -> new TemiClusterer(r.clustering().temi(), r.clusters(), r.seed(), device);
+      case KMEANS -> new KMeansClusterer(r.clustering().kmeans(), r.clusters(), r.seed(), device);
+    };
+  }
+
   @Override
   public ClusteringArtifact cluster(ClusteringRequest request) {
-    return StageRun.onDevices(STAGE, request.labels(), slot, store.ledger()).run(() -> {
-      Artifact features = Inputs.require(store, FeatureActivitiesImpl.STAGE, FeatureActivitiesImpl.VERSION, request.featuresId());
-      boolean temi = request.method() == ClusteringMethod.TEMI;
-      Artifact knn = temi ? Inputs.require(store, KnnActivitiesImpl.STAGE, KnnActivitiesImpl.VERSION, request.knnId()) : null;
-      StageKey key = StageKey.of(STAGE, VERSION, section(request),
-          temi ? List.of(request.featuresId(), request.knnId()) : List.of(request.featuresId()));
+    return StageRun.onDevices(Stage.CLUSTERING.id(), request.labels(), slot, store.ledger()).run(() -> {
+      Clusterer clusterer = clusterer(request);
+      Artifact features = Stage.FEATURES.require(store, request.featuresId());
+      Artifact knn = clusterer.needsNeighbours() ? Stage.KNN.require(store, request.knnId()) : null;
+      ObjectNode section = JSON.createObjectNode();
+      section.put("method", request.method().id());
+      section.put("clusters", request.clusters());
+      section.put("seed", request.seed());
+      section.set("params", JSON.valueToTree(clusterer.params()));
+      StageKey key = Stage.CLUSTERING.key(section,
+          knn == null ? List.of(request.featuresId()) : List.of(request.featuresId(), request.knnId()));
       ClusteringMetrics metrics = new ClusteringMetrics(request.labels(), request.method().id());
-      ArtifactStore.Obtained obtained = store.obtain(key, dir -> produce(request, key, features, knn, metrics, dir),
+      ArtifactStore.Obtained obtained = store.obtain(key,
+          dir -> JSON.valueToTree(produce(request, clusterer, key, features, knn, metrics, dir)),
           StageRun::heartbeatWaiting);
-      ClusteringArtifact result = artifact(key, obtained, request);
+      Meta m = JSON.treeToValue(obtained.artifact().manifest().meta(), Meta.class);
+      ClusteringArtifact result = new ClusteringArtifact(key.id(), obtained.reused(), request.method(),
+          request.clusters(), m.used(), m.utilisation(), m.kl(), m.headLosses(), m.bestHead(), m.objective(), m.scores());
       metrics.result(result);
       return result;
     });
   }
 
-  private static JsonNode section(ClusteringRequest r) {
-    ObjectNode section = JSON.createObjectNode();
-    section.put("method", r.method().id());
-    section.put("clusters", r.clusters());
-    section.put("seed", r.seed());
-    section.set("params", JSON.valueToTree(r.method() == ClusteringMethod.TEMI ? r.clustering().temi() : r.clustering().kmeans()));
-    return section;
-  }
-
-  private JsonNode produce(ClusteringRequest request, StageKey key, Artifact features, Artifact knn,
-      ClusteringMetrics metrics, Path dir)
-      throws Exception {
+  private Meta produce(ClusteringRequest request, Clusterer clusterer, StageKey key, Artifact features,
+      Artifact knn, ClusteringMetrics metrics, Path dir) throws Exception {
     Path featuresFile = features.file(FeatureExtraction.FEATURES);
     Npy.Header header = Npy.readHeader(featuresFile);
     int n = (int) header.shape()[0];
     int d = (int) header.shape()[1];
-    if (request.clusters() < 1 || (request.method() == ClusteringMethod.KMEANS && request.clusters() > n)) {
+    if (request.clusters() < 1) {
       throw new BadInputException("cannot make " + request.clusters() + " clusters of " + n + " images");
     }
     float[] x = Npy.readFloats(featuresFile);
     NonFiniteException.requireFinite(x, d, "features " + featuresFile,
         "clusters of NaN features are undefined (the feature network returned non-finite values)");
-    String label = request.method().id() + " C=" + request.clusters();
-    ObjectNode meta = JSON.createObjectNode();
-    long[] assignments;
-    if (request.method() == ClusteringMethod.TEMI) {
+    long[] neighbours = null;
+    int width = 0;
+    if (knn != null) {
       Path knnFile = knn.file(KnnActivitiesImpl.INDICES);
-      int width = (int) Npy.readHeader(knnFile).shape()[1];
-      TemiTrainer trainer = new TemiTrainer(request.clustering().temi(), request.clusters(), request.seed(), device);
-      Checkpoints checkpoints = new Checkpoints(store.workDir(key).resolve("checkpoints"), 2);
-      TemiTrainer.Outcome outcome = trainer.train(x, n, d, Npy.readLongs(knnFile), width, checkpoints,
-          p -> {
-            metrics.temiLoss(p.loss());
-            StageRun.heartbeat(new StageProgress(label, p.epoch(), p.epochs(), "epochs"));
-          });
-      assignments = outcome.assignments();
-      ArrayNode losses = meta.putArray("headLosses");
-      for (double l : outcome.headLosses()) {
-        losses.add(l);
-      }
-      meta.put("bestHead", outcome.bestHead());
-      meta.put("objective", outcome.headLosses()[outcome.bestHead()]);
-      meta.put("resumedAtEpoch", outcome.resumedAtEpoch());
-    } else {
-      KMeans.Result result;
-      try (NDManager manager = NDManager.newBaseManager(device)) {
-        result = KMeans.fit(manager, x, n, d, request.clusters(), request.clustering().kmeans(), request.seed(),
-            done -> StageRun.heartbeat(new StageProgress(label, done, request.clustering().kmeans().nInit(), "restarts")));
-      }
-      assignments = result.labels();
-      meta.putArray("headLosses");
-      meta.put("bestHead", -1);
-      meta.put("objective", result.inertia());
+      width = (int) Npy.readHeader(knnFile).shape()[1];
+      neighbours = Npy.readLongs(knnFile);
     }
-    ClusterStats stats = ClusterStats.of(assignments, request.clusters());
-    Npy.write(dir.resolve(ASSIGNMENTS), assignments, n);
-    Npy.write(dir.resolve(COUNTS), stats.counts(), stats.counts().length);
-    meta.put("used", stats.used());
-    meta.put("utilisation", stats.utilisation());
-    meta.put("kl", stats.klFromUniform());
-    Path labels = features.file(DatasetImporter.LABELS);
-    if (Files.exists(labels)) {
-      meta.set("scores", JSON.valueToTree(ClusterMetrics.of(Npy.readLongs(labels), assignments)));
-    }
-    return meta;
-  }
+    String label = request.method().id() + " C=" + request.clusters();
+    Clusterer.Result r = clusterer.cluster(new Clusterer.Input(x, n, d, neighbours, width), store.workDir(key),
+        new Clusterer.Progress() {
+          @Override
+          public void at(int done, int total, String unit) {
+            StageRun.heartbeat(new StageProgress(label, done, total, unit));
+          }
 
-  private static ClusteringArtifact artifact(StageKey key, ArtifactStore.Obtained obtained, ClusteringRequest r) {
-    JsonNode m = obtained.artifact().manifest().meta();
-    List<Double> losses = new ArrayList<>();
-    m.get("headLosses").forEach(l -> losses.add(l.asDouble()));
-    JsonNode s = m.get("scores");
-    ClusterScores scores = s == null ? null
-        : new ClusterScores(s.get("nmi").asDouble(), s.get("anmi").asDouble(), s.get("ari").asDouble(), s.get("acc").asDouble());
-    return new ClusteringArtifact(key.id(), obtained.reused(), r.method(), r.clusters(), m.get("used").asInt(),
-        m.get("utilisation").asDouble(), m.get("kl").asDouble(), losses, m.get("bestHead").asInt(),
-        m.get("objective").asDouble(), scores);
+          @Override
+          public void loss(double value) {
+            metrics.temiLoss(value);
+          }
+        });
+    ClusterStats stats = ClusterStats.of(r.assignments(), request.clusters());
+    Npy.write(dir.resolve(ASSIGNMENTS), r.assignments(), n);
+    Npy.write(dir.resolve(COUNTS), stats.counts(), stats.counts().length);
+    Path labels = features.file(DatasetImporter.LABELS);
+    ClusterScores scores = Files.exists(labels) ? ClusterMetrics.of(Npy.readLongs(labels), r.assignments()) : null;
+    return new Meta(r.headLosses(), r.bestHead(), r.objective(), r.resumedAtEpoch(), stats.used(),
+        stats.utilisation(), stats.klFromUniform(), scores);
   }
 }

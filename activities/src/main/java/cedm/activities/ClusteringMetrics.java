@@ -10,7 +10,7 @@ final class ClusteringMetrics {
   private final Tags tags;
 
   ClusteringMetrics(RunLabels labels, String method) {
-    tags = StageMetrics.tags(ClusteringActivitiesImpl.STAGE, labels).and("method", method);
+    tags = StageMetrics.tags(Stage.CLUSTERING.id(), labels).and("method", method);
   }
 
   /** TEMI's mean loss over the heads at the latest step. */

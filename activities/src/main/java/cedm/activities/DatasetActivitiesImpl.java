@@ -16,8 +16,6 @@ import java.util.List;
 
 /** Imports the spec's dataset into the store, once per (dataset spec, source files, seed). */
 public final class DatasetActivitiesImpl implements DatasetActivities {
-  static final String STAGE = "dataset";
-  static final int VERSION = 1;
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final ArtifactStore store;
@@ -28,16 +26,16 @@ public final class DatasetActivitiesImpl implements DatasetActivities {
 
   @Override
   public DatasetArtifact importDataset(DatasetRequest request) {
-    return StageRun.of(STAGE, request.labels(), store.ledger()).run(() -> {
+    return StageRun.of(Stage.DATASET.id(), request.labels(), store.ledger()).run(() -> {
       try (ImageSource source = ImageSources.open(request.dataset(), request.seed())) {
         ObjectNode section = JSON.valueToTree(request.dataset());
         section.put("seed", request.seed());
         section.put("source", source.fingerprint());
-        StageKey key = StageKey.of(STAGE, VERSION, section, List.of());
+        StageKey key = Stage.DATASET.key(section, List.of());
         long total = (long) source.entries(ImageSource.Split.TRAIN).size() + source.entries(ImageSource.Split.TEST).size();
         ArtifactStore.Obtained obtained = store.obtain(key, dir -> {
           DatasetImporter.Summary s = DatasetImporter.write(source, dir, request.dataset().resolution(),
-              request.dataset().maxImages(), done -> StageRun.heartbeat(new StageProgress(STAGE, done, total, "images")));
+              request.dataset().maxImages(), done -> StageRun.heartbeat(new StageProgress(Stage.DATASET.id(), done, total, "images")));
           return JSON.valueToTree(s);
         }, StageRun::heartbeatWaiting);
         JsonNode m = obtained.artifact().manifest().meta();

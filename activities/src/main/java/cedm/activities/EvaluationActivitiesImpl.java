@@ -42,11 +42,6 @@ import java.util.Map;
  * the spec's EDM-format .npz). Each encoder embeds each sample once, whichever metrics read it.
  */
 public final class EvaluationActivitiesImpl implements EvaluationActivities {
-  static final String STAGE = "evaluation";
-  static final String REFERENCE_STAGE = "reference-statistics";
-  /** 2: scores as a map of metric results. */
-  static final int VERSION = 2;
-  static final int REFERENCE_VERSION = 1;
   private static final String STATISTICS = "statistics.npz";
   private static final String ROWS = "features.npy";
   /** Seeds the subsets PRDC scores, so an evaluation run twice gives the same figures. */
@@ -68,17 +63,15 @@ public final class EvaluationActivitiesImpl implements EvaluationActivities {
 
   @Override
   public EvaluationArtifact evaluate(EvaluationRequest request) {
-    return StageRun.onDevices(STAGE, request.labels(), slot, store.ledger()).run(() -> evaluate(request, 0));
+    return StageRun.onDevices(Stage.EVALUATION.id(), request.labels(), slot, store.ledger()).run(() -> evaluate(request, 0));
   }
 
   /** {@code maxShards} > 0 stops after that many new shards and returns null (tests simulate a kill with it). */
   EvaluationArtifact evaluate(EvaluationRequest request, int maxShards) throws Exception {
     Artifact model = request.snapshotId() == null
-        ? Inputs.require(store, TrainingActivitiesImpl.STAGE, TrainingActivitiesImpl.VERSION, request.trainingId())
-        : Inputs.require(store, TrainingActivitiesImpl.SNAPSHOT_STAGE, TrainingActivitiesImpl.VERSION,
-            request.snapshotId());
-    Artifact dataset = Inputs.require(store, DatasetActivitiesImpl.STAGE, DatasetActivitiesImpl.VERSION,
-        request.datasetId());
+        ? Stage.TRAINING.require(store, request.trainingId())
+        : Stage.SNAPSHOT.require(store, request.snapshotId());
+    Artifact dataset = Stage.DATASET.require(store, request.datasetId());
     EvaluationSpec spec = request.evaluation();
     ObjectNode section = JSON.createObjectNode();
     ObjectNode params = JSON.valueToTree(spec);
@@ -88,7 +81,7 @@ public final class EvaluationActivitiesImpl implements EvaluationActivities {
     section.put("models", modelDigests(spec));
     // A model retrained under the same id (after its artifact was lost or corrupt) is evaluated again.
     section.put("trained", model.manifest().contentDigest());
-    StageKey key = StageKey.of(STAGE, VERSION, section, List.of(
+    StageKey key = Stage.EVALUATION.key(section, List.of(
         request.snapshotId() == null ? request.trainingId() : request.snapshotId(), request.datasetId()));
     ArtifactStore.Obtained obtained = store.obtain(key, dir -> {
       JsonNode meta = produce(request, key, model, dataset, dir, maxShards);
@@ -137,7 +130,7 @@ public final class EvaluationActivitiesImpl implements EvaluationActivities {
   }
 
   private static String digest(String field, String file) throws Exception {
-    return Inputs.userFileDigest(field, file,
+    return UserFiles.digest(field, file,
         "feature_network: pretrained needs it; feature_network: builtin computes proxy figures without it");
   }
 
@@ -242,7 +235,7 @@ public final class EvaluationActivitiesImpl implements EvaluationActivities {
     if (keepRows) {
       section.put("rows", true);
     }
-    StageKey key = StageKey.of(REFERENCE_STAGE, REFERENCE_VERSION, section, List.of(dataset.key().id()));
+    StageKey key = Stage.REFERENCE_STATISTICS.key(section, List.of(dataset.key().id()));
     ArtifactStore.Obtained obtained = store.obtain(key, dir -> {
       Path imagesFile = dataset.file(DatasetImporter.IMAGES);
       long[] shape = Npy.readHeader(imagesFile).shape();

@@ -26,14 +26,14 @@ final class EvaluationMetrics {
 
   /** Also for a reused evaluation, so a resumed sweep shows every score. */
   static void report(RunLabels labels, EvaluationArtifact a) {
-    Tags tags = StageMetrics.tags(EvaluationActivitiesImpl.STAGE, labels).and("proxy", Boolean.toString(a.proxy()));
+    Tags tags = StageMetrics.tags(Stage.EVALUATION.id(), labels).and("proxy", Boolean.toString(a.proxy()));
     a.scores().forEach((result, perSet) -> set("cedm.evaluation." + result,
         HELP.getOrDefault(result, result + " of one sample set"), tags, perSet));
   }
 
   /** A snapshot's mean FID, labelled by the Mimg it was taken at: a trial's curve (the paper's Fig. 2). */
   static void reportSnapshot(RunLabels labels, double mimg, EvaluationArtifact a) {
-    Tags tags = StageMetrics.tags(EvaluationActivitiesImpl.STAGE, labels).and("proxy", Boolean.toString(a.proxy()))
+    Tags tags = StageMetrics.tags(Stage.EVALUATION.id(), labels).and("proxy", Boolean.toString(a.proxy()))
         .and("mimg", String.format(Locale.ROOT, "%.4f", mimg));
     Gauges.set("cedm.evaluation.snapshot.fid", "Mean FID of a training snapshot's sample set", tags,
         a.fid().stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN));

@@ -20,8 +20,6 @@ import java.util.List;
 
 /** Extracts features on this worker's device, chunk by chunk, resuming after a restart. */
 public final class FeatureActivitiesImpl implements FeatureActivities {
-  static final String STAGE = "features";
-  static final int VERSION = 1;
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final ArtifactStore store;
@@ -37,9 +35,9 @@ public final class FeatureActivitiesImpl implements FeatureActivities {
 
   @Override
   public FeaturesArtifact extractFeatures(FeaturesRequest request) {
-    return StageRun.onDevices(STAGE, request.labels(), slot, store.ledger()).run(() -> {
-      Artifact dataset = Inputs.require(store, DatasetActivitiesImpl.STAGE, DatasetActivitiesImpl.VERSION, request.datasetId());
-      StageKey key = StageKey.of(STAGE, VERSION, section(request), List.of(request.datasetId()));
+    return StageRun.onDevices(Stage.FEATURES.id(), request.labels(), slot, store.ledger()).run(() -> {
+      Artifact dataset = Stage.DATASET.require(store, request.datasetId());
+      StageKey key = Stage.FEATURES.key(section(request), List.of(request.datasetId()));
       ArtifactStore.Obtained obtained = store.obtain(key, dir -> {
         try (FeatureExtractor extractor = open(request)) {
           FeatureExtraction extraction = new FeatureExtraction(request.features(), extractor, store.workDir(key),
@@ -62,7 +60,7 @@ public final class FeatureActivitiesImpl implements FeatureActivities {
     ObjectNode section = JSON.createObjectNode();
     section.put("extractor", f.extractor().name());
     if (f.extractor() == FeaturesSpec.Extractor.TORCHSCRIPT) {
-      section.put("model_sha256", Inputs.userFileDigest("features.model", f.model(),
+      section.put("model_sha256", UserFiles.digest("features.model", f.model(),
           "a TorchScript feature network, e.g. DINO ViT-B/16 exported as in the README"));
     } else {
       section.put("seed", request.seed());

@@ -18,9 +18,6 @@ import java.util.List;
 
 /** Mines the neighbours of every training feature vector. */
 public final class KnnActivitiesImpl implements KnnActivities {
-  static final String STAGE = "knn";
-  /** 2: the symmetric tiling, whose rounding may order near-ties differently from version 1's row blocks. */
-  static final int VERSION = 2;
   public static final String INDICES = "indices.npy";
   public static final String SIMILARITIES = "similarities.npy";
   /** Tiles of 4096 x 4096 similarities (64 MB): large enough for the product to run at full speed. */
@@ -35,9 +32,9 @@ public final class KnnActivitiesImpl implements KnnActivities {
 
   @Override
   public KnnArtifact mineNeighbours(KnnRequest request) {
-    return StageRun.of(STAGE, request.labels(), store.ledger()).run(() -> {
-      Artifact features = Inputs.require(store, FeatureActivitiesImpl.STAGE, FeatureActivitiesImpl.VERSION, request.featuresId());
-      StageKey key = StageKey.of(STAGE, VERSION, JSON.createObjectNode().put("m", request.m()), List.of(request.featuresId()));
+    return StageRun.of(Stage.KNN.id(), request.labels(), store.ledger()).run(() -> {
+      Artifact features = Stage.FEATURES.require(store, request.featuresId());
+      StageKey key = Stage.KNN.key(JSON.createObjectNode().put("m", request.m()), List.of(request.featuresId()));
       ArtifactStore.Obtained obtained = store.obtain(key, dir -> mine(features.file(FeatureExtraction.FEATURES), request.m(), dir),
           StageRun::heartbeatWaiting);
       JsonNode m = obtained.artifact().manifest().meta();
@@ -54,7 +51,7 @@ public final class KnnActivitiesImpl implements KnnActivities {
     NonFiniteException.requireFinite(features, d, "features " + featuresFile,
         "cosine similarities of NaN cannot rank neighbours (the feature network returned non-finite values)");
     KnnMiner.Neighbours result = KnnMiner.mine(features, n, d, m, BLOCK_ROWS,
-        done -> StageRun.heartbeat(new StageProgress(STAGE, done, n, "images")));
+        done -> StageRun.heartbeat(new StageProgress(Stage.KNN.id(), done, n, "images")));
     Npy.write(dir.resolve(INDICES), result.indices(), n, m);
     Npy.write(dir.resolve(SIMILARITIES), result.similarities(), n, m);
     double sum = 0;

@@ -23,7 +23,7 @@ public record TrainedModel(Artifact artifact, NetworkConfig config, long[] class
 
   /** The training artifact {@code trainingId} of {@code store}; missing or corrupt is an error naming it. */
   public static TrainedModel find(ArtifactStore store, String trainingId) throws IOException {
-    return of(Inputs.require(store, TrainingActivitiesImpl.STAGE, TrainingActivitiesImpl.VERSION, trainingId));
+    return of(Stage.TRAINING.require(store, trainingId));
   }
 
   static TrainedModel of(Artifact training) throws IOException {

@@ -33,10 +33,7 @@ import org.slf4j.LoggerFactory;
 /** EDM training of one grid point on this worker's device, resumable from its checkpoints. */
 public final class TrainingActivitiesImpl implements TrainingActivities {
   private static final Logger log = LoggerFactory.getLogger(TrainingActivitiesImpl.class);
-  static final String STAGE = "training";
-  static final int VERSION = 1;
   /** EMA weights of a training at some kimg, laid out as a trained model (evaluation during training). */
-  static final String SNAPSHOT_STAGE = "training-snapshot";
   /** The EMA weights, safetensors with NVlabs/edm's EDMPrecond parameter names. */
   public static final String EMA = "ema.safetensors";
   /** The network's configuration, to rebuild it for sampling or in NVlabs/edm. */
@@ -56,7 +53,7 @@ public final class TrainingActivitiesImpl implements TrainingActivities {
 
   @Override
   public TrainingArtifact train(TrainingRequest request) {
-    return StageRun.onDevices(STAGE, request.labels(), devices, store.ledger()).run(leased -> {
+    return StageRun.onDevices(Stage.TRAINING.id(), request.labels(), devices, store.ledger()).run(leased -> {
       Sources in = sources(request);
       ArtifactStore.Obtained obtained = store.obtain(in.key(), dir -> produce(request, in, leased, dir, 0),
           StageRun::heartbeatWaiting);
@@ -69,10 +66,10 @@ public final class TrainingActivitiesImpl implements TrainingActivities {
 
   @Override
   public SnapshotArtifact snapshot(TrainingRequest request, double kimg) {
-    return StageRun.onDevices(STAGE, request.labels(), devices, store.ledger()).run(leased -> {
+    return StageRun.onDevices(Stage.TRAINING.id(), request.labels(), devices, store.ledger()).run(leased -> {
       Sources in = sources(request);
       String trial = RunLabels.orNone(request.labels()).trial();
-      StageKey key = StageKey.of(SNAPSHOT_STAGE, VERSION, JSON.createObjectNode().put("kimg", kimg),
+      StageKey key = Stage.SNAPSHOT.key(JSON.createObjectNode().put("kimg", kimg),
           List.of(in.key().id()));
       long stop = Math.round(kimg * 1000);
       if (store.find(key).isEmpty() && checkpoints(request, in.key()).latest().map(c -> c.step() > stop).orElse(false)) {
@@ -90,17 +87,15 @@ public final class TrainingActivitiesImpl implements TrainingActivities {
   private record Sources(StageKey key, Artifact dataset, Artifact clustering) {}
 
   private Sources sources(TrainingRequest request) throws IOException {
-    Artifact dataset = Inputs.require(store, DatasetActivitiesImpl.STAGE, DatasetActivitiesImpl.VERSION,
-        request.datasetId());
+    Artifact dataset = Stage.DATASET.require(store, request.datasetId());
     Artifact clustering = request.conditioning() == Conditioning.CLUSTERS
-        ? Inputs.require(store, ClusteringActivitiesImpl.STAGE, ClusteringActivitiesImpl.VERSION,
-            request.clusteringId())
+        ? Stage.CLUSTERING.require(store, request.clusteringId())
         : null;
     List<String> ids = new ArrayList<>(List.of(request.datasetId()));
     if (clustering != null) {
       ids.add(request.clusteringId());
     }
-    return new Sources(StageKey.of(STAGE, VERSION, section(request), ids), dataset, clustering);
+    return new Sources(Stage.TRAINING.key(section(request), ids), dataset, clustering);
   }
 
   private Checkpoints checkpoints(TrainingRequest request, StageKey key) throws IOException {

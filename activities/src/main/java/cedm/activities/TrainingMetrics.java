@@ -12,7 +12,7 @@ final class TrainingMetrics {
   private final Tags tags;
 
   TrainingMetrics(RunLabels labels) {
-    tags = StageMetrics.tags(TrainingActivitiesImpl.STAGE, labels);
+    tags = StageMetrics.tags(Stage.TRAINING.id(), labels);
   }
 
   /** Where training starts (or resumes); before the first checkpoint its age counts from now. */

@@ -1,5 +1,6 @@
 package cedm.cluster;
 
+import cedm.activity.ClusterScores;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
@@ -17,9 +18,10 @@ import org.jgrapht.graph.SimpleWeightedGraph;
  * under the best one-to-one matching of clusters to classes, where in over-clustering the
  * clusters left without a class take their majority class.
  */
-public record ClusterMetrics(double nmi, double anmi, double ari, double acc) {
+public final class ClusterMetrics {
+  private ClusterMetrics() {}
 
-  public static ClusterMetrics of(long[] labels, long[] clusters) {
+  public static ClusterScores of(long[] labels, long[] clusters) {
     Contingency t = Contingency.of(labels, clusters);
     double mi = t.mutualInformation();
     double hLabels = entropy(t.rowSums, t.n);
@@ -27,7 +29,7 @@ public record ClusterMetrics(double nmi, double anmi, double ari, double acc) {
     double mean = (hLabels + hClusters) / 2;
     boolean trivial = t.rowSums.length == 1 && t.colSums.length == 1;
     double nmi = trivial ? 1.0 : mi == 0 ? 0.0 : mi / mean;
-    return new ClusterMetrics(nmi, adjustedMi(t, mi, mean), adjustedRand(t), Accuracy.of(labels, clusters));
+    return new ClusterScores(nmi, adjustedMi(t, mi, mean), adjustedRand(t), Accuracy.of(labels, clusters));
   }
 
   /** Counts of (label, cluster) pairs over the distinct values of each. */

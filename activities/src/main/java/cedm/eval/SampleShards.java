@@ -3,12 +3,12 @@ package cedm.eval;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import cedm.edm.SampleGenerator;
+import cedm.io.AtomicFile;
 import cedm.io.Npy;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.function.IntConsumer;
 import javax.imageio.ImageIO;
@@ -78,7 +78,7 @@ public final class SampleShards {
         }
         for (EvalNetwork network : networks) {
           float[] f = network.features(pixels, count, resolution, resolution);
-          writeAtomically(features(s, k, network), f, count, f.length / count);
+          AtomicFile.write(features(s, k, network), tmp -> Npy.write(tmp, f, count, f.length / count));
         }
         computed++;
         shardDone.accept(computed);
@@ -135,12 +135,6 @@ public final class SampleShards {
       at += part.length;
     }
     return new Prdc.Points(all, length / dim, dim);
-  }
-
-  private static void writeAtomically(Path file, float[] data, int rows, int cols) throws IOException {
-    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-    Npy.write(tmp, data, rows, cols);
-    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
   }
 
   private static void writePngs(Path root, byte[] pixels, long[] seeds, int resolution) throws IOException {

@@ -172,7 +172,6 @@ public final class ArtifactStore {
     return Files.createDirectories(root.resolve("work").resolve(key.stage()).resolve(key.id()));
   }
 
-  /** Where a sweep keeps its submitted spec. */
   /** The device time of every stage attempt, per sweep. */
   public DeviceLedger ledger() {
     return new DeviceLedger(this);

@@ -1,6 +1,8 @@
 package cedm.activities;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
@@ -14,9 +16,12 @@ import cedm.activity.FeaturesRequest;
 import cedm.activity.KnnArtifact;
 import cedm.activity.KnnRequest;
 import cedm.spec.ClusteringMethod;
+import cedm.spec.ClusteringSpec;
 import cedm.spec.ExperimentSpec;
 import cedm.spec.SpecLoader;
 import cedm.store.ArtifactStore;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -44,9 +49,21 @@ class DemoClusteringTest {
   }
 
   private static ClusteringArtifact cluster(ClusteringMethod method, int c) {
+    return cluster(method, c, spec.clustering());
+  }
+
+  private static ClusteringArtifact cluster(ClusteringMethod method, int c, ClusteringSpec clustering) {
     return new ClusteringActivitiesImpl(store, DevicePool.cpu(1).slot(0)).cluster(
-        new ClusteringRequest(features.artifactId(), knn.artifactId(), method, c, spec.clustering(), spec.seed(),
+        new ClusteringRequest(features.artifactId(), knn.artifactId(), method, c, clustering, spec.seed(),
             new RunLabels("demo", method.id() + "-C=" + c, c)));
+  }
+
+  /** The demo's clustering section with one field of one method's section changed. */
+  private static ClusteringSpec with(String method, String field, int value) throws Exception {
+    ObjectMapper json = new ObjectMapper();
+    ObjectNode tree = json.valueToTree(spec.clustering());
+    ((ObjectNode) tree.get(method)).put(field, value);
+    return json.treeToValue(tree, ClusteringSpec.class);
   }
 
   @Test
@@ -68,5 +85,15 @@ class DemoClusteringTest {
     System.out.println("DemoClusteringTest " + k.describe());
     assertEquals(8, k.used());
     assertTrue(k.scores().anmi() >= 0.3, k.describe());
+  }
+
+  /** A method's artifact id holds its own section: another method's parameters neither split nor merge it. */
+  @Test
+  void aClusteringIsIdentifiedByItsOwnMethodsParameters() throws Exception {
+    ClusteringArtifact k = cluster(ClusteringMethod.KMEANS, 5);
+    assertEquals(k.artifactId(), cluster(ClusteringMethod.KMEANS, 5, with("temi", "epochs", 3)).artifactId());
+    ClusteringArtifact restarts = cluster(ClusteringMethod.KMEANS, 5, with("kmeans", "nInit", 2));
+    assertNotEquals(k.artifactId(), restarts.artifactId());
+    assertFalse(restarts.reused());
   }
 }

@@ -96,8 +96,8 @@ class EvaluationActivitiesTest {
           "a restart generates the next unfinished shard");
     }
     EvaluationArtifact resumed = evaluation.evaluate(killed.request());
-    Path a = straight.store().artifactDir(new cedm.store.StageKey("evaluation", EvaluationActivitiesImpl.VERSION, expected.artifactId()));
-    Path b = killed.store().artifactDir(new cedm.store.StageKey("evaluation", EvaluationActivitiesImpl.VERSION, resumed.artifactId()));
+    Path a = straight.store().artifactDir(Stage.EVALUATION.key(expected.artifactId()));
+    Path b = killed.store().artifactDir(Stage.EVALUATION.key(resumed.artifactId()));
     for (String f : new String[] {"set0.builtin-inception.npz", "set1.builtin-inception.npz", "set1.builtin-dinov2.npz",
         "images/000000/000019.png"}) {
       assertArrayEquals(Files.readAllBytes(a.resolve(f)), Files.readAllBytes(b.resolve(f)), "identical " + f);
@@ -120,8 +120,7 @@ class EvaluationActivitiesTest {
     Chain chain = trained("retrained");
     EvaluationActivitiesImpl evaluation = new EvaluationActivitiesImpl(chain.store(), DevicePool.cpu(1).slot(0));
     EvaluationArtifact first = evaluation.evaluate(chain.request());
-    Path model = chain.store().artifactDir(new StageKey(TrainingActivitiesImpl.STAGE, TrainingActivitiesImpl.VERSION,
-        chain.request().trainingId()));
+    Path model = chain.store().artifactDir(Stage.TRAINING.key(chain.request().trainingId()));
     Path weights = model.resolve(TrainingActivitiesImpl.EMA);
     byte[] bytes = Files.readAllBytes(weights);
     bytes[bytes.length - 1] ^= 1;
@@ -145,7 +144,7 @@ class EvaluationActivitiesTest {
   void anEdmFormatReferenceFileReplacesTheTrainingSetStatistics() throws Exception {
     Chain chain = trained("reference");
     EvaluationArtifact first = new EvaluationActivitiesImpl(chain.store(), DevicePool.cpu(1).slot(0)).evaluate(chain.request());
-    Path set0 = chain.store().artifactDir(new cedm.store.StageKey("evaluation", EvaluationActivitiesImpl.VERSION, first.artifactId()))
+    Path set0 = chain.store().artifactDir(Stage.EVALUATION.key(first.artifactId()))
         .resolve("set0.builtin-inception.npz");
     Files.copy(set0, tmp.resolve("ref.npz"));
     ExperimentSpec spec = SpecLoader.parse("r.yaml", """

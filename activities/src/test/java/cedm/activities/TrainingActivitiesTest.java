@@ -85,15 +85,12 @@ class TrainingActivitiesTest {
     TrainingArtifact model = training.train(request);
     assertEquals(expected.artifactId(), model.artifactId());
     assertEquals(first.trainingId(), model.artifactId());
-    assertArrayEquals(Files.readAllBytes(straight.artifactDir(new cedm.store.StageKey(TrainingActivitiesImpl.STAGE,
-            TrainingActivitiesImpl.VERSION, expected.artifactId())).resolve(TrainingActivitiesImpl.EMA)),
-        Files.readAllBytes(stretched.artifactDir(new cedm.store.StageKey(TrainingActivitiesImpl.STAGE,
-            TrainingActivitiesImpl.VERSION, model.artifactId())).resolve(TrainingActivitiesImpl.EMA)),
+    assertArrayEquals(Files.readAllBytes(straight.artifactDir(Stage.TRAINING.key(expected.artifactId())).resolve(TrainingActivitiesImpl.EMA)),
+        Files.readAllBytes(stretched.artifactDir(Stage.TRAINING.key(model.artifactId())).resolve(TrainingActivitiesImpl.EMA)),
         "stopping for snapshots changes nothing");
-    assertFalse(java.util.Arrays.equals(Files.readAllBytes(stretched.artifactDir(new cedm.store.StageKey(
-        TrainingActivitiesImpl.SNAPSHOT_STAGE, TrainingActivitiesImpl.VERSION, second.artifactId()))
-        .resolve(TrainingActivitiesImpl.EMA)), Files.readAllBytes(stretched.artifactDir(new cedm.store.StageKey(
-        TrainingActivitiesImpl.STAGE, TrainingActivitiesImpl.VERSION, model.artifactId())).resolve(TrainingActivitiesImpl.EMA))),
+    assertFalse(java.util.Arrays.equals(Files.readAllBytes(stretched.artifactDir(Stage.SNAPSHOT.key(second.artifactId()))
+        .resolve(TrainingActivitiesImpl.EMA)), Files.readAllBytes(stretched.artifactDir(
+        Stage.TRAINING.key(model.artifactId())).resolve(TrainingActivitiesImpl.EMA))),
         "a snapshot holds the EMA of its moment, not the end's");
     SnapshotArtifact afterTheFact = new TrainingActivitiesImpl(straight, DevicePool.cpu(1).slot(0))
         .snapshot(request(straight, spec), 0.05);
@@ -108,8 +105,7 @@ class TrainingActivitiesTest {
   }
 
   private static Path snapshotEma(ArtifactStore store, SnapshotArtifact snapshot) {
-    return store.artifactDir(new cedm.store.StageKey(TrainingActivitiesImpl.SNAPSHOT_STAGE, TrainingActivitiesImpl.VERSION,
-        snapshot.artifactId())).resolve(TrainingActivitiesImpl.EMA);
+    return store.artifactDir(Stage.SNAPSHOT.key(snapshot.artifactId())).resolve(TrainingActivitiesImpl.EMA);
   }
 
   private static TrainingRequest request(ArtifactStore store, ExperimentSpec spec) throws Exception {

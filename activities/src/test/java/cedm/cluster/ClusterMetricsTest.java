@@ -1,5 +1,6 @@
 package cedm.cluster;
 
+import cedm.activity.ClusterScores;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import cedm.io.Npy;
@@ -22,7 +23,7 @@ class ClusterMetricsTest {
     long[] labels = Npy.readLongs(fixture("metrics_" + name + "_labels.npy"));
     long[] clusters = Npy.readLongs(fixture("metrics_" + name + "_clusters.npy"));
     JsonNode expected = new ObjectMapper().readTree(fixture("metrics.json").toFile()).get(name);
-    ClusterMetrics m = ClusterMetrics.of(labels, clusters);
+    ClusterScores m = ClusterMetrics.of(labels, clusters);
     assertEquals(expected.get("nmi").asDouble(), m.nmi(), 1e-9, "NMI");
     assertEquals(expected.get("anmi").asDouble(), m.anmi(), 1e-9, "AMI");
     assertEquals(expected.get("ari").asDouble(), m.ari(), 1e-9, "ARI");
@@ -36,7 +37,7 @@ class ClusterMetricsTest {
     for (int i = 0; i < labels.length; i++) {
       labels[i] = i % classes;
     }
-    ClusterMetrics m = ClusterMetrics.of(labels, labels.clone());
+    ClusterScores m = ClusterMetrics.of(labels, labels.clone());
     assertEquals(1.0, m.nmi(), 1e-12);
     assertEquals(1.0, m.anmi(), 1e-12);
     assertEquals(1.0, m.ari(), 1e-12);

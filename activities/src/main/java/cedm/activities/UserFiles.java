@@ -1,37 +1,25 @@
 package cedm.activities;
 
 import cedm.io.BadInputException;
-import cedm.store.Artifact;
 import cedm.store.ArtifactStore;
-import cedm.store.StageKey;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** Looks up a stage's input artifacts and digests of the user's files. */
-final class Inputs {
+/** Digests of the user's files (models, references) that stage keys include. */
+final class UserFiles {
   private static final Map<String, String> FILE_DIGESTS = new ConcurrentHashMap<>();
 
-  private Inputs() {}
-
-  /**
-   * The input artifact named by a workflow. Missing or corrupt means an earlier stage must run
-   * again: the activity fails (retryably), and a re-run of the sweep recomputes the input.
-   */
-  static Artifact require(ArtifactStore store, String stage, int version, String id) {
-    return store.find(new StageKey(stage, version, id)).orElseThrow(() -> new IllegalStateException(
-        "input artifact " + stage + "/" + id + " is missing or failed verification in " + store.root()
-            + "; run the sweep again to recompute it"));
-  }
+  private UserFiles() {}
 
   /**
    * sha256 of a file the spec names (a model, a reference), or a non-retryable error naming the
    * spec field and the file when this worker does not have it: the spec was checked where it was
    * submitted, which need not be where it runs.
    */
-  static String userFileDigest(String field, String file, String allowed) throws IOException {
+  static String digest(String field, String file, String allowed) throws IOException {
     if (file == null || !Files.isRegularFile(Path.of(file))) {
       throw new BadInputException(field + ": file " + file + " not found on this worker (" + allowed + ")");
     }

@@ -1,0 +1,45 @@
+package cedm.cluster;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+import cedm.io.BadInputException;
+import cedm.spec.KmeansSpec;
+import java.nio.file.Path;
+import java.util.List;
+
+/** k-means on the features (scikit-learn's k-means++ with n_init restarts), the paper's baseline clustering. */
+public final class KMeansClusterer implements Clusterer {
+  private final KmeansSpec spec;
+  private final int clusters;
+  private final long seed;
+  private final Device device;
+
+  public KMeansClusterer(KmeansSpec spec, int clusters, long seed, Device device) {
+    this.spec = spec;
+    this.clusters = clusters;
+    this.seed = seed;
+    this.device = device;
+  }
+
+  @Override
+  public Object params() {
+    return spec;
+  }
+
+  @Override
+  public boolean needsNeighbours() {
+    return false;
+  }
+
+  @Override
+  public Result cluster(Input input, Path work, Progress progress) throws BadInputException {
+    if (clusters > input.n()) {
+      throw new BadInputException("cannot make " + clusters + " clusters of " + input.n() + " images");
+    }
+    try (NDManager manager = NDManager.newBaseManager(device)) {
+      KMeans.Result r = KMeans.fit(manager, input.features(), input.n(), input.d(), clusters, spec, seed,
+          done -> progress.at(done, spec.nInit(), "restarts"));
+      return new Result(r.labels(), List.of(), -1, r.inertia(), 0);
+    }
+  }
+}
