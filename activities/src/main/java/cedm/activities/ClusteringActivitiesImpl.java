@@ -5,6 +5,7 @@ import cedm.activity.ClusterScores;
 import cedm.activity.ClusteringActivities;
 import cedm.activity.ClusteringArtifact;
 import cedm.activity.ClusteringRequest;
+import cedm.activity.RunLabels;
 import cedm.activity.StageProgress;
 import cedm.cluster.ClusterMetrics;
 import cedm.cluster.ClusterStats;
@@ -100,12 +101,13 @@ public final class ClusteringActivitiesImpl implements ClusteringActivities {
       width = (int) Npy.readHeader(knnFile).shape()[1];
       neighbours = Npy.readLongs(knnFile);
     }
-    String label = request.method().id() + " C=" + request.clusters();
+    RunLabels run = RunLabels.orNone(request.labels());
     Clusterer.Result r = clusterer.cluster(new Clusterer.Input(x, n, d, neighbours, width), store.workDir(key),
         new Clusterer.Progress() {
           @Override
           public void at(int done, int total, String unit) {
-            StageRun.heartbeat(new StageProgress(label, done, total, unit));
+            StageRun.heartbeat(StageProgress.of(Stage.CLUSTERING.id(), run, done, total, unit)
+                .withPart(request.method().id()));
           }
 
           @Override

@@ -63,11 +63,10 @@ public final class EvaluationActivitiesImpl implements EvaluationActivities {
 
   @Override
   public EvaluationArtifact evaluate(EvaluationRequest request) {
-    return StageRun.onDevices(Stage.EVALUATION.id(), request.labels(), slot, store.ledger()).run(() -> evaluate(request, 0));
+    return StageRun.onDevices(Stage.EVALUATION.id(), request.labels(), slot, store.ledger()).run(() -> score(request));
   }
 
-  /** {@code maxShards} > 0 stops after that many new shards and returns null (tests simulate a kill with it). */
-  EvaluationArtifact evaluate(EvaluationRequest request, int maxShards) throws Exception {
+  private EvaluationArtifact score(EvaluationRequest request) throws Exception {
     Artifact model = request.snapshotId() == null
         ? Stage.TRAINING.require(store, request.trainingId())
         : Stage.SNAPSHOT.require(store, request.snapshotId());
@@ -83,13 +82,8 @@ public final class EvaluationActivitiesImpl implements EvaluationActivities {
     section.put("trained", model.manifest().contentDigest());
     StageKey key = Stage.EVALUATION.key(section, List.of(
         request.snapshotId() == null ? request.trainingId() : request.snapshotId(), request.datasetId()));
-    ArtifactStore.Obtained obtained = store.obtain(key, dir -> {
-      JsonNode meta = produce(request, key, model, dataset, dir, maxShards);
-      if (meta == null) {
-        throw new Interrupted();
-      }
-      return meta;
-    }, StageRun::heartbeatWaiting);
+    ArtifactStore.Obtained obtained = store.obtain(key, dir -> produce(request, key, model, dataset, dir),
+        StageRun::heartbeatWaiting);
     JsonNode m = obtained.artifact().manifest().meta();
     EvaluationArtifact scores = new EvaluationArtifact(key.id(), obtained.reused(),
         RunLabels.orNone(request.labels()).trial(), m.get("proxy").asBoolean(), spec.samplesPerSet(),
@@ -101,13 +95,6 @@ public final class EvaluationActivitiesImpl implements EvaluationActivities {
       EvaluationMetrics.reportSnapshot(request.labels(), model.manifest().meta().get("kimg").asDouble() / 1000, scores);
     }
     return scores;
-  }
-
-  /** Ends a test's simulated kill without producing the artifact. */
-  static final class Interrupted extends RuntimeException {
-    Interrupted() {
-      super("stopped after the requested shards", null, false, false);
-    }
   }
 
   private static String modelDigests(EvaluationSpec spec) throws Exception {
@@ -142,8 +129,8 @@ public final class EvaluationActivitiesImpl implements EvaluationActivities {
     return encoder == Encoder.INCEPTION ? EvalNetwork.inception(file, device) : EvalNetwork.dinov2(file, device);
   }
 
-  private JsonNode produce(EvaluationRequest request, StageKey key, Artifact model, Artifact dataset, Path dir,
-      int maxShards) throws Exception {
+  private JsonNode produce(EvaluationRequest request, StageKey key, Artifact model, Artifact dataset, Path dir)
+      throws Exception {
     EvaluationSpec spec = request.evaluation();
     TrainedModel trained = TrainedModel.of(model);
     NetworkConfig config = trained.config();
@@ -157,13 +144,10 @@ public final class EvaluationActivitiesImpl implements EvaluationActivities {
       SampleShards shards = new SampleShards(store.workDir(key).resolve("shards"), spec.sets(), spec.samplesPerSet(),
           spec.shardSize());
       int total = spec.sets() * shards.shardsPerSet();
-      String label = "evaluation " + RunLabels.orNone(request.labels()).trial();
-      StageRun.heartbeat(new StageProgress(label, 0, total, "shards"));
+      RunLabels run = RunLabels.orNone(request.labels());
+      StageRun.heartbeat(StageProgress.of(Stage.EVALUATION.id(), run, 0, total, "shards"));
       shards.generate(manager, generator, all, config.resolution(), spec.saveImages(),
-          done -> StageRun.heartbeat(new StageProgress(label, done, total, "shards")), maxShards);
-      if (maxShards > 0 && !shards.complete(all)) {
-        return null;
-      }
+          done -> StageRun.heartbeat(StageProgress.of(Stage.EVALUATION.id(), run, done, total, "shards")));
       Map<String, List<Double>> scores = new LinkedHashMap<>();
       spec.metrics().forEach(metric -> metric.results().forEach(r -> scores.put(r, new ArrayList<>())));
       for (Map.Entry<Encoder, EvalNetwork> e : networks.entrySet()) {
@@ -178,7 +162,7 @@ public final class EvaluationActivitiesImpl implements EvaluationActivities {
           }
           set.write(dir.resolve(String.format("set%d.%s.npz", s, network.id())));
           for (Metric metric : metrics) {
-            score(metric, spec, s, shards, network, set, reference, label).forEach((r, v) -> scores.get(r).add(v));
+            score(metric, spec, s, shards, network, set, reference, run).forEach((r, v) -> scores.get(r).add(v));
           }
         }
       }
@@ -198,7 +182,7 @@ public final class EvaluationActivitiesImpl implements EvaluationActivities {
 
   /** One metric's results for sample set {@code s}. */
   private static Map<String, Double> score(Metric metric, EvaluationSpec spec, int s, SampleShards shards,
-      EvalNetwork network, FeatureStatistics.Moments set, Reference reference, String label) throws Exception {
+      EvalNetwork network, FeatureStatistics.Moments set, Reference reference, RunLabels run) throws Exception {
     return switch (metric) {
       case FID, FDD -> Map.of(metric.results().get(0),
           FrechetDistance.of(set.mu(), set.sigma(), reference.moments().mu(), reference.moments().sigma()));
@@ -209,7 +193,8 @@ public final class EvaluationActivitiesImpl implements EvaluationActivities {
         Prdc.Points fakeCut = Prdc.sample(fake, n, PRDC_SEED + 1 + s);
         int tiles = Prdc.tiles(n, n);
         yield Prdc.of(realCut, fakeCut, spec.nearestK(),
-            t -> StageRun.heartbeat(new StageProgress(label + " prdc set " + s, t, tiles, "tiles"))).byName();
+            t -> StageRun.heartbeat(StageProgress.of(Stage.EVALUATION.id(), run, t, tiles, "tiles")
+                .withPart("prdc set " + s))).byName();
       }
     };
   }
@@ -259,7 +244,8 @@ public final class EvaluationActivitiesImpl implements EvaluationActivities {
         if (keepRows) {
           System.arraycopy(f, 0, rows, from * dim, f.length);
         }
-        StageRun.heartbeat(new StageProgress("reference statistics " + network.id(), from + count, n, "images"));
+        StageRun.heartbeat(new StageProgress(Stage.REFERENCE_STATISTICS.id(), from + count, n, "images")
+            .withPart(network.id()));
       }
       stats.moments().write(dir.resolve(STATISTICS));
       if (keepRows) {

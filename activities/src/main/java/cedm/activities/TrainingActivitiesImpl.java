@@ -149,8 +149,9 @@ public final class TrainingActivitiesImpl implements TrainingActivities {
     }
     TrainingMetrics metrics = new TrainingMetrics(request.labels());
     Checkpoints checkpoints = checkpoints(request, in.key());
-    String label = "EDM " + RunLabels.orNone(request.labels()).trial();
-    StageProgress[] last = {new StageProgress(label, 0, Math.round(request.training().durationMimg() * 1000), "kimg")};
+    RunLabels run = RunLabels.orNone(request.labels());
+    StageProgress[] last = {StageProgress.of(Stage.TRAINING.id(), run, 0,
+        Math.round(request.training().durationMimg() * 1000), "kimg")};
     EdmTrainer.Outcome outcome = new EdmTrainer(request.training(), config, request.seed(), devices).train(data,
         checkpoints, dir.resolve(EMA), new EdmTrainer.Listener() {
           @Override
@@ -161,8 +162,8 @@ public final class TrainingActivitiesImpl implements TrainingActivities {
           @Override
           public void tick(EdmTrainer.Progress p) {
             metrics.tick(p);
-            last[0] = new StageProgress(label, Math.round(p.kimg()), Math.round(p.totalKimg()), "kimg",
-                String.format(Locale.ROOT, "loss %.4f, %.1f images/s, checkpoint at %.1f kimg", p.loss(),
+            last[0] = StageProgress.of(Stage.TRAINING.id(), run, Math.round(p.kimg()), Math.round(p.totalKimg()), "kimg")
+                .withDetail(String.format(Locale.ROOT, "loss %.4f, %.1f images/s, checkpoint at %.1f kimg", p.loss(),
                     p.imagesPerSecond(), p.checkpointKimg()));
             StageRun.heartbeat(last[0]);
           }

@@ -47,20 +47,16 @@ public final class SampleShards {
   }
 
   /**
-   * Generates every missing shard, with its PNGs in {@link #images()} when {@code saveImages}.
-   * Returns the number of shards computed; {@code maxShards} > 0 stops after that many (tests
-   * simulate a kill with it).
+   * Generates every missing shard, with its PNGs in {@link #images()} when {@code saveImages};
+   * {@code shardDone} hears the number computed so far after each. Returns that number.
    */
   public int generate(NDManager manager, SampleGenerator generator, List<EvalNetwork> networks, int resolution,
-      boolean saveImages, IntConsumer shardDone, int maxShards) throws Exception {
+      boolean saveImages, IntConsumer shardDone) throws Exception {
     int computed = 0;
     for (int s = 0; s < sets; s++) {
       for (int k = 0; k < shardsPerSet(); k++) {
         if (done(s, k, networks)) {
           continue;
-        }
-        if (maxShards > 0 && computed == maxShards) {
-          return computed;
         }
         int from = k * shardSize;
         int count = Math.min(shardSize, perSet - from);
@@ -85,18 +81,6 @@ public final class SampleShards {
       }
     }
     return computed;
-  }
-
-  /** Every shard of every set has its features for every network. */
-  public boolean complete(List<EvalNetwork> networks) {
-    for (int s = 0; s < sets; s++) {
-      for (int k = 0; k < shardsPerSet(); k++) {
-        if (!done(s, k, networks)) {
-          return false;
-        }
-      }
-    }
-    return true;
   }
 
   private boolean done(int set, int shard, List<EvalNetwork> networks) {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
 import cedm.activity.DatasetArtifact;
 import cedm.activity.RunLabels;
 import cedm.activity.DatasetRequest;
@@ -16,21 +17,25 @@ import cedm.activity.EvaluationRequest;
 import cedm.activity.TrainingArtifact;
 import cedm.activity.TrainingRequest;
 import cedm.activity.TrainingRequest.Conditioning;
+import cedm.edm.SampleGenerator;
+import cedm.eval.EvalNetwork;
+import cedm.eval.SampleShards;
+import cedm.spec.EvaluationSpec;
 import cedm.spec.ExperimentSpec;
 import cedm.spec.SpecLoader;
 import cedm.store.ArtifactStore;
 import cedm.store.Manifest;
-import cedm.store.StageKey;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Sharded evaluation: a run killed between shards ends with exactly the figures of an uninterrupted one. */
+/** Sharded evaluation: every metric per set; a run killed between shards ends with exactly the features of an uninterrupted one. */
 class EvaluationActivitiesTest {
   private static final RunLabels GROUND_TRUTH = new RunLabels("sweep-1", "ground-truth", 0);
   @TempDir Path tmp;
@@ -59,9 +64,10 @@ class EvaluationActivitiesTest {
   }
 
   @Test
-  void aKilledEvaluationResumesAtItsNextShardWithIdenticalFigures() throws Exception {
-    Chain straight = trained("straight");
-    EvaluationArtifact expected = new EvaluationActivitiesImpl(straight.store(), DevicePool.cpu(1).slot(0)).evaluate(straight.request());
+  void anEvaluationScoresEachSetWithEveryMetricsResults() throws Exception {
+    Chain chain = trained("straight");
+    EvaluationActivitiesImpl evaluation = new EvaluationActivitiesImpl(chain.store(), DevicePool.cpu(1).slot(0));
+    EvaluationArtifact expected = evaluation.evaluate(chain.request());
     assertEquals(2, expected.fid().size());
     assertTrue(expected.proxy());
     assertTrue(expected.fid().stream().allMatch(f -> f > 0 && Double.isFinite(f)), expected.describe());
@@ -73,45 +79,62 @@ class EvaluationActivitiesTest {
     for (String r : List.of("precision", "recall", "coverage")) {
       assertTrue(expected.result(r).stream().allMatch(v -> v >= 0 && v <= 1), r + " " + expected.result(r));
     }
+    Path dir = chain.store().artifactDir(Stage.EVALUATION.key(expected.artifactId()));
+    for (String f : new String[] {"set0.builtin-inception.npz", "set1.builtin-dinov2.npz", "images/000000/000019.png"}) {
+      assertTrue(Files.isRegularFile(dir.resolve(f)), f);
+    }
+    EvaluationArtifact again = evaluation.evaluate(chain.request());
+    assertTrue(again.reused());
+    assertEquals(expected.scores(), again.scores());
+  }
 
-    Chain killed = trained("killed");
-    EvaluationActivitiesImpl evaluation = new EvaluationActivitiesImpl(killed.store(), DevicePool.cpu(1).slot(0));
-    assertThrows(EvaluationActivitiesImpl.Interrupted.class, () -> evaluation.evaluate(killed.request(), 4));
-    // Stamped with the epoch, so a rewrite shows whatever the file system's timestamp resolution.
-    java.nio.file.attribute.FileTime stamp = java.nio.file.attribute.FileTime.fromMillis(0);
-    java.util.List<Path> kept;
-    try (var files = Files.walk(killed.store().root())) {
-      kept = files.filter(f -> f.getFileName().toString().matches("set\\d-shard.*\\.npy")).toList();
+  /** What a killed worker leaves: the progress callback ends the run, as a kill would, after some shards. */
+  private static final class Killed extends RuntimeException {}
+
+  /** Sample shards: a run killed between shards ends with exactly the features of an uninterrupted one. */
+  @Test
+  void aKilledSampleRunResumesAtItsNextShardWithIdenticalFeatures() throws Exception {
+    Chain chain = trained("killed");
+    EvaluationSpec spec = chain.request().evaluation();
+    try (NDManager m = NDManager.newBaseManager(); EvalNetwork inception = EvalNetwork.builtin("inception", Device.cpu());
+        EvalNetwork dinov2 = EvalNetwork.builtin("dinov2", Device.cpu())) {
+      List<EvalNetwork> networks = List.of(inception, dinov2);
+      SampleGenerator generator = TrainedModel.find(chain.store(), chain.request().trainingId()).generator(m, spec);
+      SampleShards straight = new SampleShards(tmp.resolve("straight-shards"), 2, 20, 8);
+      assertEquals(6, straight.generate(m, generator, networks, 16, false, done -> {}));
+      SampleShards killed = new SampleShards(tmp.resolve("killed-shards"), 2, 20, 8);
+      assertThrows(Killed.class, () -> killed.generate(m, generator, networks, 16, false, done -> {
+        if (done == 4) {
+          throw new Killed();
+        }
+      }));
+      // Stamped with the epoch, so a rewrite shows whatever the file system's timestamp resolution.
+      FileTime stamp = FileTime.fromMillis(0);
+      List<Path> kept = shardFiles(tmp.resolve("killed-shards"));
+      for (Path f : kept) {
+        Files.setLastModifiedTime(f, stamp);
+      }
+      assertEquals(8, kept.size(), "the 4 finished shards are kept, for each encoder");
+      assertThrows(Killed.class, () -> killed.generate(m, generator, networks, 16, false, done -> {
+        throw new Killed();
+      }));
+      for (Path f : kept) {
+        assertEquals(stamp, Files.getLastModifiedTime(f), "not generated again: " + f);
+      }
+      assertEquals(10, shardFiles(tmp.resolve("killed-shards")).size(), "a restart generates the next unfinished shard");
+      assertEquals(1, killed.generate(m, generator, networks, 16, false, done -> {}), "only the last shard is left");
+      for (int set = 0; set < 2; set++) {
+        for (EvalNetwork n : networks) {
+          assertArrayEquals(straight.rows(set, n).rows(), killed.rows(set, n).rows(), "set " + set + " " + n.id());
+        }
+      }
     }
-    for (Path f : kept) {
-      Files.setLastModifiedTime(f, stamp);
+  }
+
+  private static List<Path> shardFiles(Path dir) throws Exception {
+    try (var files = Files.list(dir)) {
+      return files.filter(f -> f.getFileName().toString().matches("set\\d-shard.*\\.npy")).toList();
     }
-    assertEquals(8, kept.size(), "the 4 finished shards are kept, for each encoder (prdc shares fdd's)");
-    assertThrows(EvaluationActivitiesImpl.Interrupted.class, () -> evaluation.evaluate(killed.request(), 1));
-    for (Path f : kept) {
-      assertEquals(stamp, Files.getLastModifiedTime(f), "not generated again: " + f);
-    }
-    try (var files = Files.walk(killed.store().root())) {
-      assertEquals(10, files.filter(f -> f.getFileName().toString().matches("set\\d-shard.*\\.npy")).count(),
-          "a restart generates the next unfinished shard");
-    }
-    EvaluationArtifact resumed = evaluation.evaluate(killed.request());
-    Path a = straight.store().artifactDir(Stage.EVALUATION.key(expected.artifactId()));
-    Path b = killed.store().artifactDir(Stage.EVALUATION.key(resumed.artifactId()));
-    for (String f : new String[] {"set0.builtin-inception.npz", "set1.builtin-inception.npz", "set1.builtin-dinov2.npz",
-        "images/000000/000019.png"}) {
-      assertArrayEquals(Files.readAllBytes(a.resolve(f)), Files.readAllBytes(b.resolve(f)), "identical " + f);
-    }
-    for (int set = 0; set < 2; set++) {
-      // Identical statistics; the distance's float64 products may round differently between runs.
-      assertEquals(expected.fid().get(set), resumed.fid().get(set), 1e-9 * expected.fid().get(set));
-      assertEquals(expected.result("fdd").get(set), resumed.result("fdd").get(set),
-          1e-9 * expected.result("fdd").get(set));
-    }
-    for (String r : List.of("precision", "recall", "density", "coverage")) {
-      assertEquals(expected.result(r), resumed.result(r), r + " of the same features and subsets");
-    }
-    assertTrue(evaluation.evaluate(killed.request()).reused());
   }
 
   /** An evaluation belongs to the weights it sampled: other weights under the same training id are evaluated anew. */

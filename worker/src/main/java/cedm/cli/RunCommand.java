@@ -127,8 +127,8 @@ final class RunCommand extends Output implements Callable<Integer> {
         }
       }
       for (SweepClient.RunningStage r : active) {
-        if (r.lastFailure() != null && failures.add(r.stage() + "#" + r.attempt())) {
-          news.add("  " + r.stage() + ": attempt " + (r.attempt() - 1) + (r.maxAttempts() > 0 ? " of " + r.maxAttempts() : "")
+        if (r.lastFailure() != null && failures.add(r.workflowId() + "/" + r.label() + "#" + r.attempt())) {
+          news.add("  " + r.label() + ": attempt " + (r.attempt() - 1) + (r.maxAttempts() > 0 ? " of " + r.maxAttempts() : "")
               + " failed (" + r.lastFailure() + "); retrying");
         }
       }
@@ -147,7 +147,7 @@ final class RunCommand extends Output implements Callable<Integer> {
         StringBuilder now = new StringBuilder();
         for (SweepClient.RunningStage r : active) {
           if (r.progress() != null) {
-            now.append("  ").append(r.stage()).append(' ').append(StatusView.bar(r.progress()));
+            now.append("  ").append(r.label()).append(' ').append(StatusView.bar(r.progress()));
           }
         }
         if (now.length() > 0) {

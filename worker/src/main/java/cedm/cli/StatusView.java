@@ -41,7 +41,7 @@ final class StatusView {
       boolean sweepStage = status.stages().stream().anyMatch(st -> st.stage().equals(r.stage()));
       boolean trialStage = status.trials().stream().anyMatch(t -> belongsTo(r, status.sweepId(), t));
       if (r.progress() != null && !sweepStage && !trialStage) {
-        lines.add("  probing " + r.stage() + " " + bar(r.progress()));
+        lines.add("  probing " + r.label() + " " + bar(r.progress()));
       }
     }
     return lines;

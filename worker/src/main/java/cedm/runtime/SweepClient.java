@@ -177,7 +177,12 @@ public final class SweepClient {
    * @param workflowId the workflow that runs it: the sweep, its search or one of its trials
    */
   public record RunningStage(String stage, int attempt, int maxAttempts, String lastFailure, StageProgress progress, String activityType,
-      boolean started, String worker, String workflowId) {}
+      boolean started, String worker, String workflowId) {
+    /** How people see it: its progress's label ("training temi-C=8"), or the stage's name before a heartbeat. */
+    public String label() {
+      return progress != null ? progress.label() : stage;
+    }
+  }
 
   /**
    * The pending stage activities of the sweep and of its search and trials (child workflows),

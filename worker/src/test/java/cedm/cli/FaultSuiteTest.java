@@ -169,7 +169,8 @@ class FaultSuiteTest {
       CedmProcess second = cluster.addWorker();
       String sweep = cluster.submit(twoTrials);
       SweepClient.RunningStage victim = cluster.awaitStage(sweep, "training",
-          r -> r.stage().equals("EDM temi-C=4") && FaultStores.checkpoints(work).size() >= 2);
+          r -> r.stage().equals("training") && r.progress() != null && "temi-C=4".equals(r.progress().trial())
+              && FaultStores.checkpoints(work).size() >= 2);
       List<String> trainers = cluster.sweeps.running(sweep).stream()
           .filter(r -> r.started() && r.activityType().equals("training")).map(SweepClient.RunningStage::worker).toList();
       assertEquals(2, trainers.size(), "both trials train at once");

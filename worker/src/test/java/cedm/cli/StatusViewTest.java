@@ -2,6 +2,7 @@ package cedm.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import cedm.activity.RunLabels;
 import cedm.activity.StageProgress;
 import cedm.report.DeviceTime;
 import cedm.runtime.SweepClient.RunningStage;
@@ -30,10 +31,12 @@ class StatusViewTest {
   void aRunningTrialShowsItsProgressAndTheWorkerRunningIt() {
     GridPoint point = new GridPoint(GridPoint.Kind.CLUSTERS, ClusteringMethod.TEMI, 4);
     List<TrialResult> trials = List.of(new TrialResult(point, TrialState.RUNNING, null, null, null, ""));
-    RunningStage training = new RunningStage("EDM temi-C=4", 1, 10, null, new StageProgress("EDM temi-C=4", 1, 2, "kimg"),
+    RunLabels labels = new RunLabels("s1", "temi-C=4", 4);
+    RunningStage training = new RunningStage("training", 1, 10, null, StageProgress.of("training", labels, 1, 2, "kimg"),
         "training", true, "4242@gpu-7", "s1/temi-C=4");
-    RunningStage otherSweep = new RunningStage("EDM temi-C=4", 1, 10, null, new StageProgress("EDM temi-C=4", 2, 2, "kimg"),
+    RunningStage otherSweep = new RunningStage("training", 1, 10, null, StageProgress.of("training", labels, 2, 2, "kimg"),
         "training", true, "7@gpu-1", "s2/temi-C=4");
+    assertEquals("training temi-C=4", training.label());
     assertEquals(List.of("grid", "  temi-C=4         running  training [############------------] 1/2 kimg on 4242@gpu-7"),
         StatusView.trials("s1", trials, List.of(otherSweep, training)));
   }

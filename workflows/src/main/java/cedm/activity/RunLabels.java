@@ -6,6 +6,9 @@ package cedm.activity;
  * Never part of an artifact's key: two sweeps that ask for the same work share its artifact.
  */
 public record RunLabels(String sweep, String trial, int clusters) {
+  /** The trial of every probe of the C_max search. */
+  public static final String CMAX_SEARCH = "cmax-search";
+
   /** Outside any sweep: tests, benchmarks. */
   public static final RunLabels NONE = new RunLabels("", "", 0);
 

@@ -8,7 +8,6 @@ import java.util.List;
 
 public final class CmaxSearchWorkflowImpl implements CmaxSearchWorkflow {
   /** The trial label of the search's probes in metrics. */
-  static final String TRIAL = "cmax-search";
   private CmaxSearch search;
 
   @Override
@@ -18,7 +17,7 @@ public final class CmaxSearchWorkflowImpl implements CmaxSearchWorkflow {
         Workflow.newActivityStub(ClusteringActivities.class, StageOptions.gpu(request.runtime()));
     int cMax = search.run(c -> Probe.of(clustering.cluster(new ClusteringRequest(request.featuresId(), request.knnId(),
         request.clustering().method(), c, request.clustering(), request.seed(),
-        new RunLabels(request.sweepId(), TRIAL, c)))));
+        new RunLabels(request.sweepId(), RunLabels.CMAX_SEARCH, c)))));
     return new CmaxResult(cMax, search.evidence());
   }
 
