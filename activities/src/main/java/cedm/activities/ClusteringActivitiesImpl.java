@@ -74,7 +74,7 @@ public final class ClusteringActivitiesImpl implements ClusteringActivities {
       ArtifactStore.Obtained obtained = store.obtain(key,
           dir -> JSON.valueToTree(produce(request, clusterer, key, features, knn, metrics, dir)),
           StageRun::heartbeatWaiting);
-      Meta m = JSON.treeToValue(obtained.artifact().manifest().meta(), Meta.class);
+      Meta m = obtained.artifact().meta(Meta.class);
       ClusteringArtifact result = new ClusteringArtifact(key.id(), obtained.reused(), request.method(),
           request.clusters(), m.used(), m.utilisation(), m.kl(), m.headLosses(), m.bestHead(), m.objective(), m.scores());
       metrics.result(result);

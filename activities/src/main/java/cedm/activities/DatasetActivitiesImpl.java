@@ -9,7 +9,6 @@ import cedm.data.ImageSource;
 import cedm.data.ImageSources;
 import cedm.store.ArtifactStore;
 import cedm.store.StageKey;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
@@ -38,10 +37,9 @@ public final class DatasetActivitiesImpl implements DatasetActivities {
               request.dataset().maxImages(), done -> StageRun.heartbeat(new StageProgress(Stage.DATASET.id(), done, total, "images")));
           return JSON.valueToTree(s);
         }, StageRun::heartbeatWaiting);
-        JsonNode m = obtained.artifact().manifest().meta();
-        return new DatasetArtifact(key.id(), obtained.reused(), m.get("count").asInt(), m.get("height").asInt(),
-            m.get("width").asInt(), m.get("labelled").asBoolean(), m.get("classes").asInt(),
-            m.get("testCount").asInt(), m.get("contentDigest").asText());
+        DatasetImporter.Summary m = obtained.artifact().meta(DatasetImporter.Summary.class);
+        return new DatasetArtifact(key.id(), obtained.reused(), m.count(), m.height(), m.width(), m.labelled(),
+            m.classes(), m.testCount(), m.contentDigest());
       }
     });
   }

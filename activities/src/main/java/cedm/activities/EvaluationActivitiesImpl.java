@@ -23,10 +23,8 @@ import cedm.spec.EvaluationSpec.Metric;
 import cedm.store.Artifact;
 import cedm.store.ArtifactStore;
 import cedm.store.StageKey;
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,7 +45,6 @@ public final class EvaluationActivitiesImpl implements EvaluationActivities {
   /** Seeds the subsets PRDC scores, so an evaluation run twice gives the same figures. */
   private static final long PRDC_SEED = 13579;
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final TypeReference<LinkedHashMap<String, List<Double>>> SCORES = new TypeReference<>() {};
   private static final int REFERENCE_BATCH = 500;
 
   private final ArtifactStore store;
@@ -84,15 +81,15 @@ public final class EvaluationActivitiesImpl implements EvaluationActivities {
         request.snapshotId() == null ? request.trainingId() : request.snapshotId(), request.datasetId()));
     ArtifactStore.Obtained obtained = store.obtain(key, dir -> produce(request, key, model, dataset, dir),
         StageRun::heartbeatWaiting);
-    JsonNode m = obtained.artifact().manifest().meta();
+    Meta m = obtained.artifact().meta(Meta.class);
     EvaluationArtifact scores = new EvaluationArtifact(key.id(), obtained.reused(),
-        RunLabels.orNone(request.labels()).trial(), m.get("proxy").asBoolean(), spec.samplesPerSet(),
-        JSON.convertValue(m.get("scores"), SCORES));
+        RunLabels.orNone(request.labels()).trial(), m.proxy(), spec.samplesPerSet(), m.scores());
     if (request.snapshotId() == null) {
       EvaluationMetrics.report(request.labels(), scores);
     } else {
       // The trial's FID gauges hold its final model's scores; a snapshot's go to the curve, by Mimg.
-      EvaluationMetrics.reportSnapshot(request.labels(), model.manifest().meta().get("kimg").asDouble() / 1000, scores);
+      EvaluationMetrics.reportSnapshot(request.labels(), model.meta(TrainingActivitiesImpl.Meta.class).kimg() / 1000,
+          scores);
     }
     return scores;
   }
@@ -166,15 +163,11 @@ public final class EvaluationActivitiesImpl implements EvaluationActivities {
           }
         }
       }
-      ObjectNode meta = JSON.createObjectNode();
-      meta.put("proxy", all.stream().anyMatch(EvalNetwork::proxy));
-      ArrayNode described = meta.putArray("networks");
-      all.forEach(n -> described.add(n.describe()));
-      meta.set("scores", JSON.valueToTree(scores));
       if (spec.saveImages()) {
         Files.move(shards.images(), dir.resolve("images"));
       }
-      return meta;
+      return JSON.valueToTree(new Meta(all.stream().anyMatch(EvalNetwork::proxy),
+          all.stream().map(EvalNetwork::describe).toList(), scores));
     } finally {
       networks.values().forEach(EvalNetwork::close);
     }
@@ -198,6 +191,12 @@ public final class EvaluationActivitiesImpl implements EvaluationActivities {
       }
     };
   }
+
+  /** What an evaluation's manifest records, beside each set's statistics. */
+  record Meta(boolean proxy, List<String> networks, Map<String, List<Double>> scores) {}
+
+  /** What a reference-statistics manifest records. */
+  record ReferenceMeta(int images, String network) {}
 
   /** The training set's features for one encoder: their moments, and every row when a metric needs them. */
   private record Reference(FeatureStatistics.Moments moments, Prdc.Points rows) {}
@@ -251,10 +250,7 @@ public final class EvaluationActivitiesImpl implements EvaluationActivities {
       if (keepRows) {
         Npy.write(dir.resolve(ROWS), rows, n, stats.moments().dim());
       }
-      ObjectNode meta = JSON.createObjectNode();
-      meta.put("images", n);
-      meta.put("network", network.describe());
-      return meta;
+      return JSON.valueToTree(new ReferenceMeta(n, network.describe()));
     }, StageRun::heartbeatWaiting);
     Artifact stored = obtained.artifact();
     FeatureStatistics.Moments moments = given != null ? given

@@ -45,9 +45,9 @@ public final class FeatureActivitiesImpl implements FeatureActivities {
           return JSON.valueToTree(extraction.run(dataset.dir(), dir));
         }
       }, StageRun::heartbeatWaiting);
-      JsonNode m = obtained.artifact().manifest().meta();
-      return new FeaturesArtifact(key.id(), obtained.reused(), m.get("count").asInt(), m.get("dim").asInt(),
-          m.get("testCount").asInt(), m.get("extractor").asText(), obtained.reused() ? 0 : m.get("chunksReused").asInt());
+      FeatureExtraction.Result m = obtained.artifact().meta(FeatureExtraction.Result.class);
+      return new FeaturesArtifact(key.id(), obtained.reused(), m.count(), m.dim(), m.testCount(), m.extractor(),
+          obtained.reused() ? 0 : m.chunksReused());
     });
   }
 

@@ -37,11 +37,13 @@ public final class KnnActivitiesImpl implements KnnActivities {
       StageKey key = Stage.KNN.key(JSON.createObjectNode().put("m", request.m()), List.of(request.featuresId()));
       ArtifactStore.Obtained obtained = store.obtain(key, dir -> mine(features.file(FeatureExtraction.FEATURES), request.m(), dir),
           StageRun::heartbeatWaiting);
-      JsonNode m = obtained.artifact().manifest().meta();
-      return new KnnArtifact(key.id(), obtained.reused(), m.get("n").asInt(), m.get("m").asInt(),
-          m.get("meanSimilarity").asDouble());
+      Meta m = obtained.artifact().meta(Meta.class);
+      return new KnnArtifact(key.id(), obtained.reused(), m.n(), m.m(), m.meanSimilarity());
     });
   }
+
+  /** What a kNN artifact's manifest records, beside its indices and similarities. */
+  record Meta(int n, int m, double meanSimilarity) {}
 
   private static JsonNode mine(Path featuresFile, int m, Path dir) throws Exception {
     Npy.Header header = Npy.readHeader(featuresFile);
@@ -58,6 +60,6 @@ public final class KnnActivitiesImpl implements KnnActivities {
     for (float s : result.similarities()) {
       sum += s;
     }
-    return JSON.createObjectNode().put("n", n).put("m", m).put("meanSimilarity", sum / result.similarities().length);
+    return JSON.valueToTree(new Meta(n, m, sum / result.similarities().length));
   }
 }

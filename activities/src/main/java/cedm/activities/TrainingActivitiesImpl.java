@@ -57,10 +57,9 @@ public final class TrainingActivitiesImpl implements TrainingActivities {
       Sources in = sources(request);
       ArtifactStore.Obtained obtained = store.obtain(in.key(), dir -> produce(request, in, leased, dir, 0),
           StageRun::heartbeatWaiting);
-      JsonNode m = obtained.artifact().manifest().meta();
+      Meta m = obtained.artifact().meta(Meta.class);
       return new TrainingArtifact(in.key().id(), obtained.reused(), RunLabels.orNone(request.labels()).trial(),
-          m.get("labelDim").asInt(), m.get("parameters").asLong(), m.get("kimg").asDouble(), m.get("steps").asLong(),
-          m.get("loss").asDouble(), m.get("resumedAtKimg").asDouble());
+          m.labelDim(), m.parameters(), m.kimg(), m.steps(), m.loss(), m.resumedAtKimg());
     });
   }
 
@@ -78,10 +77,13 @@ public final class TrainingActivitiesImpl implements TrainingActivities {
       }
       ArtifactStore.Obtained obtained = store.obtain(key, dir -> produce(request, in, leased, dir, stop),
           StageRun::heartbeatWaiting);
-      return new SnapshotArtifact(key.id(), obtained.reused(), trial,
-          obtained.artifact().manifest().meta().get("kimg").asDouble(), in.key().id());
+      return new SnapshotArtifact(key.id(), obtained.reused(), trial, obtained.artifact().meta(Meta.class).kimg(),
+          in.key().id());
     });
   }
+
+  /** What a training's (or a snapshot's) manifest records, beside its weights. */
+  record Meta(int labelDim, long parameters, double kimg, long steps, double loss, double resumedAtKimg) {}
 
   /** The training's inputs and its key, which snapshots share. */
   private record Sources(StageKey key, Artifact dataset, Artifact clustering) {}
@@ -184,14 +186,8 @@ public final class TrainingActivitiesImpl implements TrainingActivities {
     }
     JSON.writerWithDefaultPrettyPrinter().writeValue(dir.resolve(NETWORK).toFile(), config);
     Npy.write(dir.resolve(CLASS_COUNTS), labels.counts(), labels.counts().length);
-    ObjectNode meta = JSON.createObjectNode();
-    meta.put("labelDim", labels.dim());
-    meta.put("parameters", outcome.parameters());
-    meta.put("kimg", outcome.nimg() / 1000.0);
-    meta.put("steps", outcome.steps());
-    meta.put("loss", outcome.loss());
-    meta.put("resumedAtKimg", outcome.resumedAtNimg() / 1000.0);
-    return meta;
+    return JSON.valueToTree(new Meta(labels.dim(), outcome.parameters(), outcome.nimg() / 1000.0, outcome.steps(),
+        outcome.loss(), outcome.resumedAtNimg() / 1000.0));
   }
 
   /** Class ids and label width, with the training images per class. */

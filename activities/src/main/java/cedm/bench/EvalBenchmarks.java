@@ -6,9 +6,10 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import cedm.eval.FeatureStatistics;
 import cedm.eval.FrechetDistance;
+import cedm.eval.Prdc;
 import java.util.SplittableRandom;
 
-/** Frechet distance and feature-statistics speed, as {@code cedm bench --only eval} prints them. */
+/** Frechet distance, feature-statistics and PRDC speed, as {@code cedm bench --only eval} prints them. */
 public final class EvalBenchmarks {
   private EvalBenchmarks() {}
 
@@ -40,6 +41,27 @@ public final class EvalBenchmarks {
       }
       return (double) rows * batches / ((System.nanoTime() - t) / 1e9);
     }
+  }
+
+  /**
+   * Seconds for precision, recall, density and coverage of {@code n} fake against {@code n} real
+   * random d-dimensional features with k = 3 (dgm-eval's default size: 10,000 each, DINOv2's 1024).
+   */
+  public static double prdcSeconds(int n, int d) throws Exception {
+    Prdc.Points real = gaussian(n, d, 6, 0);
+    Prdc.Points fake = gaussian(n, d, 7, 0.1f);
+    long t = System.nanoTime();
+    Prdc.of(real, fake, 3, done -> {});
+    return (System.nanoTime() - t) / 1e9;
+  }
+
+  private static Prdc.Points gaussian(int n, int d, long seed, float shift) {
+    SplittableRandom r = new SplittableRandom(seed);
+    float[] rows = new float[n * d];
+    for (int i = 0; i < rows.length; i++) {
+      rows[i] = (float) r.nextGaussian() + shift;
+    }
+    return new Prdc.Points(rows, n, d);
   }
 
   /** A full-rank covariance: (A A^T) / d + I/10 for a random d x d matrix A. */

@@ -8,19 +8,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 /** k-means on the features (scikit-learn's k-means++ with n_init restarts), the paper's baseline clustering. */
-public final class KMeansClusterer implements Clusterer {
-  private final KmeansSpec spec;
-  private final int clusters;
-  private final long seed;
-  private final Device device;
-
-  public KMeansClusterer(KmeansSpec spec, int clusters, long seed, Device device) {
-    this.spec = spec;
-    this.clusters = clusters;
-    this.seed = seed;
-    this.device = device;
-  }
-
+public record KMeansClusterer(KmeansSpec spec, int clusters, long seed, Device device) implements Clusterer {
   @Override
   public Object params() {
     return spec;

@@ -137,29 +137,34 @@ public final class Npy {
   }
 
   public static float[] readFloats(Path file) throws IOException {
-    Header h = expect(file, DType.F32);
-    float[] out = new float[Math.toIntExact(h.count())];
-    readRange(file, h, 0, h.count()).asFloatBuffer().get(out);
+    ByteBuffer all = readAll(file, DType.F32);
+    float[] out = new float[all.remaining() / Float.BYTES];
+    all.asFloatBuffer().get(out);
     return out;
   }
 
   public static double[] readDoubles(Path file) throws IOException {
-    Header h = expect(file, DType.F64);
-    double[] out = new double[Math.toIntExact(h.count())];
-    readRange(file, h, 0, h.count()).asDoubleBuffer().get(out);
+    ByteBuffer all = readAll(file, DType.F64);
+    double[] out = new double[all.remaining() / Double.BYTES];
+    all.asDoubleBuffer().get(out);
     return out;
   }
 
   public static long[] readLongs(Path file) throws IOException {
-    Header h = expect(file, DType.I64);
-    long[] out = new long[Math.toIntExact(h.count())];
-    readRange(file, h, 0, h.count()).asLongBuffer().get(out);
+    ByteBuffer all = readAll(file, DType.I64);
+    long[] out = new long[all.remaining() / Long.BYTES];
+    all.asLongBuffer().get(out);
     return out;
   }
 
+  /** Every element of a file that must hold {@code dtype}. */
+  private static ByteBuffer readAll(Path file, DType dtype) throws IOException {
+    Header h = expect(file, dtype);
+    return readRange(file, h, 0, h.count());
+  }
+
   public static byte[] readBytes(Path file) throws IOException {
-    Header h = expect(file, DType.U8);
-    return readRange(file, h, 0, h.count()).array();
+    return readAll(file, DType.U8).array();
   }
 
   private static Header expect(Path file, DType dtype) throws IOException {
@@ -171,26 +176,29 @@ public final class Npy {
   }
 
   public static void write(Path file, float[] data, long... shape) throws IOException {
-    try (NpyWriter w = new NpyWriter(file, DType.F32, shape)) {
-      w.writeFloats(data, 0, data.length);
-    }
+    write(file, DType.F32, shape, w -> w.writeFloats(data, 0, data.length));
   }
 
   public static void write(Path file, double[] data, long... shape) throws IOException {
-    try (NpyWriter w = new NpyWriter(file, DType.F64, shape)) {
-      w.writeDoubles(data, 0, data.length);
-    }
+    write(file, DType.F64, shape, w -> w.writeDoubles(data, 0, data.length));
   }
 
   public static void write(Path file, long[] data, long... shape) throws IOException {
-    try (NpyWriter w = new NpyWriter(file, DType.I64, shape)) {
-      w.writeLongs(data, 0, data.length);
-    }
+    write(file, DType.I64, shape, w -> w.writeLongs(data, 0, data.length));
   }
 
   public static void write(Path file, byte[] data, long... shape) throws IOException {
-    try (NpyWriter w = new NpyWriter(file, DType.U8, shape)) {
-      w.writeBytes(data, 0, data.length);
+    write(file, DType.U8, shape, w -> w.writeBytes(data, 0, data.length));
+  }
+
+  /** What goes into a file: every element its shape holds. */
+  private interface Body {
+    void writeTo(NpyWriter writer) throws IOException;
+  }
+
+  private static void write(Path file, DType dtype, long[] shape, Body body) throws IOException {
+    try (NpyWriter w = new NpyWriter(file, dtype, shape)) {
+      body.writeTo(w);
     }
   }
 }

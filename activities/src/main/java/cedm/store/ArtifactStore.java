@@ -142,7 +142,7 @@ public final class ArtifactStore {
     if (existing.isPresent()) {
       return new Obtained(existing.get(), true);
     }
-    Path lockFile = root.resolve("locks").resolve(key.name() + ".lock");
+    Path lockFile = lockFile(key.name());
     ReentrantLock jvmLock = JVM_LOCKS.computeIfAbsent(lockFile, p -> new ReentrantLock());
     while (!jvmLock.tryLock(LOCK_POLL_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS)) {
       whileWaiting.run();
@@ -183,11 +183,26 @@ public final class ArtifactStore {
 
   /** Where {@link #sweepDir} is, without creating it (for readers). */
   public Path sweepPath(String sweepId) {
-    return root.resolve("sweeps").resolve(sweepId);
+    return sweepsDir().resolve(sweepId);
+  }
+
+  /** The folder holding one folder per sweep. */
+  public Path sweepsDir() {
+    return root.resolve("sweeps");
+  }
+
+  /** A lock file for {@code name} that no artifact's lock can share. */
+  public Path lockFile(String name) {
+    return root.resolve("locks").resolve(name + ".lock");
   }
 
   public Path artifactDir(StageKey key) {
-    return root.resolve("artifacts").resolve(key.stage()).resolve(key.id());
+    return artifactDir(key.stage(), key.id());
+  }
+
+  /** Where the artifact {@code artifactId} of {@code stage} lives (or would), whatever its version. */
+  public Path artifactDir(String stage, String artifactId) {
+    return root.resolve("artifacts").resolve(stage).resolve(artifactId);
   }
 
   private Artifact produce(StageKey key, Producer producer) throws Exception {

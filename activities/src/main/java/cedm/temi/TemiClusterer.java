@@ -11,20 +11,8 @@ import java.util.Arrays;
  * TEMI heads trained on the features and their mined neighbours; the best head's teacher assigns
  * the clusters. Checkpoints in its work directory let a restarted run continue.
  */
-public final class TemiClusterer implements Clusterer {
+public record TemiClusterer(TemiSpec spec, int clusters, long seed, Device device) implements Clusterer {
   private static final int CHECKPOINTS_KEPT = 2;
-
-  private final TemiSpec spec;
-  private final int clusters;
-  private final long seed;
-  private final Device device;
-
-  public TemiClusterer(TemiSpec spec, int clusters, long seed, Device device) {
-    this.spec = spec;
-    this.clusters = clusters;
-    this.seed = seed;
-    this.device = device;
-  }
 
   @Override
   public Object params() {

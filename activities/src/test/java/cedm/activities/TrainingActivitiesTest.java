@@ -58,6 +58,17 @@ class TrainingActivitiesTest {
     Metrics.removeRegistry(METRICS);
   }
 
+  /** A tiny network on 48 shapes, trained for {@code mimg}, with a checkpoint every {@code checkpointKimg}. */
+  private ExperimentSpec spec(String mimg, String checkpointKimg) throws Exception {
+    return SpecLoader.parse("t.yaml", String.format(java.util.Locale.ROOT, """
+        name: t
+        dataset: {kind: shapes, count: 48, resolution: 16, groups: 3}
+        features: {extractor: builtin}
+        training: {preset: tiny, duration_mimg: %s, batch_size: 16, checkpoint_kimg: %s, tick_kimg: 0.032}
+        evaluation: {feature_network: builtin}
+        """, mimg, checkpointKimg), tmp).spec();
+  }
+
   /**
    * Evaluation during training: training up to snapshots and then to the end gives bit for bit
    * the model of one uninterrupted training; a snapshot is memoised per (training, kimg); a
@@ -65,13 +76,7 @@ class TrainingActivitiesTest {
    */
   @Test
   void trainingInStretchesToSnapshotsEndsWithTheUninterruptedModel() throws Exception {
-    ExperimentSpec spec = SpecLoader.parse("s.yaml", """
-        name: s
-        dataset: {kind: shapes, count: 48, resolution: 16, groups: 3}
-        features: {extractor: builtin}
-        training: {preset: tiny, duration_mimg: 0.00016, batch_size: 16, checkpoint_kimg: 0.064, tick_kimg: 0.032}
-        evaluation: {feature_network: builtin}
-        """, tmp).spec();
+    ExperimentSpec spec = spec("0.00016", "0.064");
     ArtifactStore straight = new ArtifactStore(tmp.resolve("straight"));
     ArtifactStore stretched = new ArtifactStore(tmp.resolve("stretched"));
     TrainingArtifact expected = new TrainingActivitiesImpl(straight, DevicePool.cpu(1).slot(0)).train(request(straight, spec));
@@ -116,13 +121,7 @@ class TrainingActivitiesTest {
 
   @Test
   void aCancelledTrainingStopsAndTheNextAttemptResumesFromItsCheckpoint() throws Exception {
-    ExperimentSpec spec = SpecLoader.parse("t.yaml", """
-        name: t
-        dataset: {kind: shapes, count: 48, resolution: 16, groups: 3}
-        features: {extractor: builtin}
-        training: {preset: tiny, duration_mimg: 0.0008, batch_size: 16, checkpoint_kimg: 0.032, tick_kimg: 0.032}
-        evaluation: {feature_network: builtin}
-        """, tmp).spec();
+    ExperimentSpec spec = spec("0.0008", "0.032");
     ArtifactStore store = new ArtifactStore(tmp.resolve("store"));
     DatasetArtifact dataset = new DatasetActivitiesImpl(store).importDataset(new DatasetRequest(spec.dataset(), 0, RunLabels.NONE));
     TrainingRequest request = new TrainingRequest(dataset.artifactId(), Conditioning.DATASET_LABELS, null,

@@ -29,6 +29,11 @@ final class EdmFixtures {
     }
   }
 
+  /** The fixture network's weights (net.safetensors), in {@code manager}. */
+  static NetworkParameters weights(NDManager manager, SongUNet net) throws IOException {
+    return NetworkParameters.load(net.layout(), manager, DIR.resolve("net.safetensors"));
+  }
+
   static double maxAbsDiff(NDArray a, NDArray b) {
     return a.sub(b).abs().max().getFloat();
   }

@@ -12,7 +12,7 @@ class EdmLossTest {
   void givenTheSameNoiseTheLossEqualsTheReference() throws Exception {
     try (NDManager manager = NDManager.newBaseManager()) {
       SongUNet net = new SongUNet(EdmFixtures.CONFIG);
-      NetworkParameters params = NetworkParameters.load(net.layout(), manager, EdmFixtures.DIR.resolve("net.safetensors"));
+      NetworkParameters params = EdmFixtures.weights(manager, net);
       Map<String, NDArray> f = EdmFixtures.read(manager, "loss.safetensors");
       NDArray perPixel = EdmLoss.perPixel(new EdmPrecond(net), params, f.get("images"), f.get("labels"),
           f.get("augment_labels"), f.get("rnd_normal"), f.get("noise"), null);

@@ -13,6 +13,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeSet;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,71 +32,71 @@ class SongUNetTest {
     return new SongUNet(NetworkConfig.preset(preset, resolution, 3, labels, augment)).layout().count();
   }
 
+  /** The fixture network, its weights and the reference's inputs and output (denoise.safetensors). */
+  private NDManager manager;
+  private final SongUNet net = new SongUNet(EdmFixtures.CONFIG);
+  private NetworkParameters params;
+  private Map<String, NDArray> f;
+
+  @BeforeEach
+  void loadTheFixture() throws Exception {
+    manager = NDManager.newBaseManager();
+    params = EdmFixtures.weights(manager, net);
+    f = EdmFixtures.read(manager, "denoise.safetensors");
+  }
+
+  @AfterEach
+  void release() {
+    manager.close();
+  }
+
   @Test
   void fixtureWeightsGiveTheReferenceDenoiser() throws Exception {
-    try (NDManager manager = NDManager.newBaseManager()) {
-      SongUNet net = new SongUNet(EdmFixtures.CONFIG);
-      NetworkParameters params = NetworkParameters.load(net.layout(), manager, EdmFixtures.DIR.resolve("net.safetensors"));
-      Map<String, NDArray> f = EdmFixtures.read(manager, "denoise.safetensors");
-      NDArray d = new EdmPrecond(net).denoise(params, f.get("x"), f.get("sigma"), f.get("labels"),
-          f.get("augment_labels"), null);
-      double err = EdmFixtures.maxAbsDiff(d, f.get("denoised"));
-      assertTrue(err <= 1e-4, "max |D_java - D_reference| = " + err);
-      assertTrue(f.get("denoised").abs().max().getFloat() > 1, "the fixture output is not trivially small");
-    }
+    NDArray d = new EdmPrecond(net).denoise(params, f.get("x"), f.get("sigma"), f.get("labels"),
+        f.get("augment_labels"), null);
+    double err = EdmFixtures.maxAbsDiff(d, f.get("denoised"));
+    assertTrue(err <= 1e-4, "max |D_java - D_reference| = " + err);
+    assertTrue(f.get("denoised").abs().max().getFloat() > 1, "the fixture output is not trivially small");
   }
 
   /** EDMPrecond conditions a conditional network on zero labels when none are given, as the reference does. */
   @Test
   void aConditionalNetworkWithoutLabelsUsesZeroLabels() throws Exception {
-    try (NDManager manager = NDManager.newBaseManager()) {
-      SongUNet net = new SongUNet(EdmFixtures.CONFIG);
-      NetworkParameters params = NetworkParameters.load(net.layout(), manager, EdmFixtures.DIR.resolve("net.safetensors"));
-      Map<String, NDArray> f = EdmFixtures.read(manager, "denoise.safetensors");
-      NDArray x = f.get("x");
-      NDArray zeros = manager.zeros(new ai.djl.ndarray.types.Shape(x.getShape().get(0), net.config().labelDim()));
-      NDArray none = new EdmPrecond(net).denoise(params, x, f.get("sigma"), null, f.get("augment_labels"), null);
-      NDArray zero = new EdmPrecond(net).denoise(params, x, f.get("sigma"), zeros, f.get("augment_labels"), null);
-      assertEquals(0.0, EdmFixtures.maxAbsDiff(none, zero), 1e-6);
-      assertTrue(EdmFixtures.maxAbsDiff(none, new EdmPrecond(net).denoise(params, x, f.get("sigma"), f.get("labels"),
-          f.get("augment_labels"), null)) > 1e-4, "the fixture's labels change the output, so zero labels are not a no-op");
-    }
+    NDArray x = f.get("x");
+    NDArray zeros = manager.zeros(new ai.djl.ndarray.types.Shape(x.getShape().get(0), net.config().labelDim()));
+    NDArray none = new EdmPrecond(net).denoise(params, x, f.get("sigma"), null, f.get("augment_labels"), null);
+    NDArray zero = new EdmPrecond(net).denoise(params, x, f.get("sigma"), zeros, f.get("augment_labels"), null);
+    assertEquals(0.0, EdmFixtures.maxAbsDiff(none, zero), 1e-6);
+    assertTrue(EdmFixtures.maxAbsDiff(none, new EdmPrecond(net).denoise(params, x, f.get("sigma"), f.get("labels"),
+        f.get("augment_labels"), null)) > 1e-4, "the fixture's labels change the output, so zero labels are not a no-op");
   }
 
   /** The network runs in float64 too, weights and input, and agrees with its float32 self. */
   @Test
   void theNetworkRunsInFloat64() throws Exception {
-    try (NDManager manager = NDManager.newBaseManager()) {
-      SongUNet net = new SongUNet(EdmFixtures.CONFIG);
-      NetworkParameters params = NetworkParameters.load(net.layout(), manager, EdmFixtures.DIR.resolve("net.safetensors"));
-      Map<String, NDArray> f = EdmFixtures.read(manager, "denoise.safetensors");
-      Map<String, NDArray> wide = new java.util.HashMap<>();
-      params.values().forEach((name, v) -> wide.put(name, v.toType(DataType.FLOAT64, false)));
-      NDArray d64 = new EdmPrecond(net).denoise(wide::get, f.get("x").toType(DataType.FLOAT64, false),
-          f.get("sigma").toType(DataType.FLOAT64, false), f.get("labels").toType(DataType.FLOAT64, false),
-          f.get("augment_labels").toType(DataType.FLOAT64, false), null);
-      assertEquals(DataType.FLOAT64, d64.getDataType());
-      double err = EdmFixtures.maxAbsDiff(d64.toType(DataType.FLOAT32, false), f.get("denoised"));
-      assertTrue(err <= 1e-4, "max |D_float64 - D_reference| = " + err);
-    }
+    Map<String, NDArray> wide = new java.util.HashMap<>();
+    params.values().forEach((name, v) -> wide.put(name, v.toType(DataType.FLOAT64, false)));
+    NDArray d64 = new EdmPrecond(net).denoise(wide::get, f.get("x").toType(DataType.FLOAT64, false),
+        f.get("sigma").toType(DataType.FLOAT64, false), f.get("labels").toType(DataType.FLOAT64, false),
+        f.get("augment_labels").toType(DataType.FLOAT64, false), null);
+    assertEquals(DataType.FLOAT64, d64.getDataType());
+    double err = EdmFixtures.maxAbsDiff(d64.toType(DataType.FLOAT32, false), f.get("denoised"));
+    assertTrue(err <= 1e-4, "max |D_float64 - D_reference| = " + err);
   }
 
   @Test
   void savedWeightsLoadBackWithTheReferenceNamesAndBuffers(@TempDir Path tmp) throws Exception {
-    try (NDManager manager = NDManager.newBaseManager()) {
-      SongUNet net = new SongUNet(EdmFixtures.CONFIG);
-      NetworkParameters initial = NetworkParameters.initialise(net.layout(), manager, 7);
-      Path file = tmp.resolve("net.safetensors");
-      initial.save(file);
-      NetworkParameters loaded = NetworkParameters.load(net.layout(), manager, file);
-      for (var e : initial.values().entrySet()) {
-        assertEquals(0.0, EdmFixtures.maxAbsDiff(e.getValue(), loaded.apply(e.getKey())), e.getKey());
-      }
-      Map<String, NDArray> ours = EdmFixtures.read(manager, file.toAbsolutePath().toString());
-      Map<String, NDArray> reference = EdmFixtures.read(manager, "net.safetensors");
-      assertEquals(new TreeSet<>(reference.keySet()), new TreeSet<>(ours.keySet()));
-      assertEquals(reference.size(), ours.size(), "every reference tensor, parameters and buffers, is written");
+    NetworkParameters initial = NetworkParameters.initialise(net.layout(), manager, 7);
+    Path file = tmp.resolve("net.safetensors");
+    initial.save(file);
+    NetworkParameters loaded = NetworkParameters.load(net.layout(), manager, file);
+    for (var e : initial.values().entrySet()) {
+      assertEquals(0.0, EdmFixtures.maxAbsDiff(e.getValue(), loaded.apply(e.getKey())), e.getKey());
     }
+    Map<String, NDArray> ours = EdmFixtures.read(manager, file.toAbsolutePath().toString());
+    Map<String, NDArray> reference = EdmFixtures.read(manager, "net.safetensors");
+    assertEquals(new TreeSet<>(reference.keySet()), new TreeSet<>(ours.keySet()));
+    assertEquals(reference.size(), ours.size(), "every reference tensor, parameters and buffers, is written");
   }
 
   @Test

@@ -53,6 +53,8 @@ final class BenchCommand extends Output implements Callable<Integer> {
           EvalBenchmarks.frechetSeconds(2048));
       line(out, "feature statistics d=2048, float64", "%.0f features/s",
           EvalBenchmarks.statisticsRowsPerSecond(2048, 1000, 10));
+      line(out, "precision/recall/density/coverage 10000 x 10000, d=1024, k=3", "%.1f s",
+          EvalBenchmarks.prdcSeconds(10000, 1024));
     }
     return 0;
   }

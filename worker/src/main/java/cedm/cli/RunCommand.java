@@ -222,7 +222,7 @@ final class RunCommand extends Output implements Callable<Integer> {
 
   private static String artifactLine(Connected c, String stage, String id, boolean reused) {
     return "  " + stage + "/" + id + (reused ? "  (reused)" : "  (computed)") + "  "
-        + c.store.root().resolve("artifacts").resolve(stage).resolve(id);
+        + c.store.artifactDir(stage, id);
   }
 
   static String rootMessage(Throwable t) {

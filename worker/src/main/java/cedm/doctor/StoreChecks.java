@@ -29,7 +29,7 @@ public final class StoreChecks {
     } catch (RuntimeException e) {
       return Check.fail("store", e.getMessage());
     }
-    Path lockFile = store.root().resolve("locks").resolve("doctor.lock");
+    Path lockFile = store.lockFile("doctor");
     try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         FileLock held = channel.lock()) {
       String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();

@@ -45,7 +45,7 @@ public final class SweepMetrics implements AutoCloseable {
   public SweepMetrics(SweepClient sweeps, SweepRecords records, ArtifactStore store) {
     this.sweeps = sweeps;
     this.records = records;
-    this.sweepsDir = store.root().resolve("sweeps");
+    this.sweepsDir = store.sweepsDir();
   }
 
   /** Refreshes every {@code period} on a daemon thread until closed. */

@@ -92,7 +92,8 @@ public record EvaluationArtifact(
   public String describe() {
     int sets = scores.values().stream().mapToInt(List::size).max().orElse(0);
     return scores.entrySet().stream()
-        .map(e -> displayName(e.getKey(), proxy) + " " + meanStd(e.getKey(), Summary.of(e.getValue())))
+        .map(e -> displayName(e.getKey(), proxy) + " "
+            + (distance(e.getKey()) ? Summary.of(e.getValue()).toString() : meanStd(e.getKey(), Summary.of(e.getValue()))))
         .collect(Collectors.joining(", ")) + String.format(Locale.ROOT, " over %d x %d samples", sets, samplesPerSet);
   }
 }

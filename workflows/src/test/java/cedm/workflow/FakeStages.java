@@ -20,6 +20,10 @@ import cedm.activity.EvaluationRequest;
 import cedm.activity.TrainingActivities;
 import cedm.activity.TrainingArtifact;
 import cedm.activity.TrainingRequest;
+import cedm.spec.ExperimentSpec;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.worker.Worker;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -30,6 +34,21 @@ import java.util.function.ToDoubleFunction;
 /** Every stage faked: clustering at C reports the utilisation the test gives for C; training records its request. */
 final class FakeStages implements DatasetActivities, FeatureActivities, KnnActivities, ClusteringActivities,
     TrainingActivities, EvaluationActivities {
+  /**
+   * Serves the sweep's workflows and these stages on {@code spec}'s queues, starts {@code env} and
+   * returns a stub for the sweep {@code sweepId}.
+   */
+  SweepWorkflow serve(TestWorkflowEnvironment env, ExperimentSpec spec, String sweepId) {
+    Worker cpu = env.newWorker(spec.runtime().cpuQueue());
+    cpu.registerWorkflowImplementationTypes(SweepWorkflowImpl.class, CmaxSearchWorkflowImpl.class,
+        TrialWorkflowImpl.class);
+    cpu.registerActivitiesImplementations(this);
+    env.newWorker(spec.runtime().gpuQueue()).registerActivitiesImplementations(this);
+    env.start();
+    return env.getWorkflowClient().newWorkflowStub(SweepWorkflow.class,
+        WorkflowOptions.newBuilder().setWorkflowId(sweepId).setTaskQueue(spec.runtime().cpuQueue()).build());
+  }
+
   final List<String> clustered = new CopyOnWriteArrayList<>();
   final List<RunLabels> clusteredFor = new CopyOnWriteArrayList<>();
   final List<TrainingRequest> trained = new CopyOnWriteArrayList<>();

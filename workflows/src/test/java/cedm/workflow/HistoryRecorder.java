@@ -51,16 +51,8 @@ class HistoryRecorder {
         }
         return fid;
       };
-      Worker cpu = env.newWorker(spec.runtime().cpuQueue());
-      cpu.registerWorkflowImplementationTypes(SweepWorkflowImpl.class, CmaxSearchWorkflowImpl.class,
-          TrialWorkflowImpl.class);
-      cpu.registerActivitiesImplementations(stages);
-      env.newWorker(spec.runtime().gpuQueue()).registerActivitiesImplementations(stages);
-      env.start();
       String sweepId = name + "-recorded";
-      env.getWorkflowClient().newWorkflowStub(SweepWorkflow.class, WorkflowOptions.newBuilder()
-          .setWorkflowId(sweepId).setTaskQueue(spec.runtime().cpuQueue()).build())
-          .run(new SweepRequest(sweepId, spec));
+      stages.serve(env, spec, sweepId).run(new SweepRequest(sweepId, spec));
       WorkflowExecutionHistory sweep = env.getWorkflowClient().fetchHistory(sweepId);
       Files.writeString(DIR.resolve("sweep-" + name + ".json"), sweep.toJson(true));
       Map<String, List<String>> runs = childRuns(sweep);

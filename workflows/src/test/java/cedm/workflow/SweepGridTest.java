@@ -52,13 +52,7 @@ class SweepGridTest {
   }
 
   private SweepWorkflow start(FakeStages stages, ExperimentSpec spec) {
-    Worker cpu = env.newWorker(spec.runtime().cpuQueue());
-    cpu.registerWorkflowImplementationTypes(SweepWorkflowImpl.class, CmaxSearchWorkflowImpl.class, TrialWorkflowImpl.class);
-    cpu.registerActivitiesImplementations(stages);
-    env.newWorker(spec.runtime().gpuQueue()).registerActivitiesImplementations(stages);
-    env.start();
-    return env.getWorkflowClient().newWorkflowStub(SweepWorkflow.class,
-        WorkflowOptions.newBuilder().setWorkflowId("grid-1").setTaskQueue(spec.runtime().cpuQueue()).build());
+    return stages.serve(env, spec, "grid-1");
   }
 
   private static Map<String, TrialResult> byId(SweepResult r) {

@@ -94,12 +94,7 @@ class SweepScheduleTest {
   }
 
   private SweepWorkflow start(FakeStages stages, ExperimentSpec spec) {
-    Worker cpu = env.newWorker(spec.runtime().cpuQueue());
-    cpu.registerWorkflowImplementationTypes(SweepWorkflowImpl.class, TrialWorkflowImpl.class);
-    cpu.registerActivitiesImplementations(stages);
-    env.newWorker(spec.runtime().gpuQueue()).registerActivitiesImplementations(stages);
-    env.start();
-    return stub(spec);
+    return stages.serve(env, spec, SWEEP);
   }
 
   private SweepWorkflow stub(ExperimentSpec spec) {
