@@ -25,6 +25,7 @@ import io.temporal.workflow.Workflow;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -49,6 +50,8 @@ public final class SweepWorkflowImpl implements SweepWorkflow {
   private CmaxResult cmax;
   private final Map<String, TrialResult> trials = new LinkedHashMap<>();
   private final Deque<GridPoint> queue = new ArrayDeque<>();
+  /** Starts of a trial refused because a killed run's trial still held its id, per point. */
+  private final Map<String, Integer> startConflicts = new HashMap<>();
   /** Per point, the stretch of training it runs next: the index of the rung it ends at, or the rung count for the end. */
   private final Map<String, Integer> legs = new LinkedHashMap<>();
   private final List<RungDecision> decisions = new ArrayList<>();
@@ -152,22 +155,29 @@ public final class SweepWorkflowImpl implements SweepWorkflow {
     phase = SEARCH;
     long started = Workflow.currentTimeMillis();
     update(new StageReport(SEARCH, StageState.RUNNING, null, false, 0, ""));
-    CmaxSearchWorkflow child = Workflow.newChildWorkflowStub(CmaxSearchWorkflow.class, ChildWorkflowOptions.newBuilder()
-        .setWorkflowId(sweepId + "/cmax")
-        .setTaskQueue(spec.runtime().cpuQueue())
-        .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
-        .build());
-    try {
-      CmaxResult result = child.search(new CmaxRequest(sweepId, features.artifactId(), knn.artifactId(),
-          spec.clustering(), spec.search(), spec.seed(), spec.runtime()));
-      update(new StageReport(SEARCH, StageState.DONE, null, result.evidence().stream().allMatch(Probe::reused),
-          secondsSince(started), "C_max = " + result.cMax() + " after " + result.evidence().size() + " probes"));
-      return result;
-    } catch (ChildWorkflowFailure failure) {
-      String reason = FailureCause.of(failure, spec.runtime());
-      update(new StageReport(SEARCH, StageState.FAILED, null, false, secondsSince(started), reason));
-      phase = "failed in " + SEARCH;
-      throw ApplicationFailure.newNonRetryableFailure("stage search failed: " + reason, "StageFailed");
+    String childId = sweepId + "/cmax";
+    for (int attempt = 1; ; attempt++) {
+      CmaxSearchWorkflow child = Workflow.newChildWorkflowStub(CmaxSearchWorkflow.class, ChildWorkflowOptions.newBuilder()
+          .setWorkflowId(childId)
+          .setTaskQueue(spec.runtime().cpuQueue())
+          .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
+          .build());
+      try {
+        CmaxResult result = child.search(new CmaxRequest(sweepId, features.artifactId(), knn.artifactId(),
+            spec.clustering(), spec.search(), spec.seed(), spec.runtime()));
+        update(new StageReport(SEARCH, StageState.DONE, null, result.evidence().stream().allMatch(Probe::reused),
+            secondsSince(started), "C_max = " + result.cMax() + " after " + result.evidence().size() + " probes"));
+        return result;
+      } catch (ChildWorkflowFailure failure) {
+        if (EarlierRun.holds(failure) && attempt < EarlierRun.TRIES) {
+          Workflow.sleep(EarlierRun.WAIT);
+          continue;
+        }
+        String reason = EarlierRun.holds(failure) ? EarlierRun.cause(childId) : FailureCause.of(failure, spec.runtime());
+        update(new StageReport(SEARCH, StageState.FAILED, null, false, secondsSince(started), reason));
+        phase = "failed in " + SEARCH;
+        throw ApplicationFailure.newNonRetryableFailure("stage search failed: " + reason, "StageFailed");
+      }
     }
   }
 
@@ -211,7 +221,14 @@ public final class SweepWorkflowImpl implements SweepWorkflow {
     try {
       trials.put(point.id(), stretch.get().after(earlier));
     } catch (ChildWorkflowFailure failure) {
-      trials.put(point.id(), earlier.as(TrialState.FAILED, FailureCause.of(failure, spec.runtime())));
+      if (EarlierRun.holds(failure) && startConflicts.merge(point.id(), 1, Integer::sum) < EarlierRun.TRIES) {
+        Workflow.sleep(EarlierRun.WAIT);
+        trials.put(point.id(), earlier.as(TrialState.PENDING, earlier.note()));
+        queue.addFirst(point);
+        return;
+      }
+      trials.put(point.id(), earlier.as(TrialState.FAILED, EarlierRun.holds(failure)
+          ? EarlierRun.cause(TrialWorkflow.workflowId(sweepId, point)) : FailureCause.of(failure, spec.runtime())));
     }
     if (leg < rungs().size()) {
       decide(point, leg);

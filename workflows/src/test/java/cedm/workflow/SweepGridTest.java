@@ -11,6 +11,7 @@ import cedm.spec.ExperimentSpec;
 import cedm.spec.LoadedSpec;
 import cedm.spec.SpecLoader;
 import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.api.enums.v1.EventType;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
@@ -18,6 +19,7 @@ import io.temporal.common.WorkflowExecutionHistory;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.testing.WorkflowReplayer;
 import io.temporal.worker.Worker;
+import io.temporal.workflow.Workflow;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -143,6 +145,49 @@ class SweepGridTest {
     SweepResult r = WorkflowStub.fromTyped(running).getResult(SweepResult.class);
     assertEquals(List.of("temi-C=4", "temi-C=6"), r.trials().stream().map(t -> t.point().id()).toList());
     assertEquals(List.of("temi-C=4", "temi-C=6"), stages.clustered);
+  }
+
+  /** A killed run's trial that has not ended yet. */
+  public static final class HeldTrial implements TrialWorkflow {
+    @Override
+    public TrialResult run(TrialRequest request) {
+      Workflow.await(() -> false);
+      return null;
+    }
+  }
+
+  /**
+   * A trial workflow that a killed run of the sweep still holds (here one that waits forever) keeps
+   * the new run's trial from starting: the run waits and starts it once the old one is gone; when
+   * it never goes, the point fails naming the workflow to terminate.
+   */
+  @Test
+  void aTrialStillHeldByAKilledRunStartsOnceItIsGoneAndIsNamedWhenItStays() throws Exception {
+    LoadedSpec spec = spec("search: {enabled: false}\ngrid: {points: [4, 6], methods: [temi], unconditional: false, "
+        + "ground_truth: false}\n");
+    env.newWorker("held").registerWorkflowImplementationTypes(HeldTrial.class);
+    SweepWorkflow sweep = start(new FakeStages(c -> 1.0), spec.spec());
+    WorkflowStub[] held = new WorkflowStub[2];
+    for (int i = 0; i < 2; i++) {
+      held[i] = env.getWorkflowClient().newUntypedWorkflowStub("TrialWorkflow", WorkflowOptions.newBuilder()
+          .setWorkflowId("grid-1/temi-C=" + (4 + 2 * i)).setTaskQueue("held").build());
+      held[i].start();
+    }
+    WorkflowClient.start(sweep::run, new SweepRequest("grid-1", spec.spec()));
+    long deadline = System.currentTimeMillis() + 30_000;
+    while (env.getWorkflowClient().fetchHistory("grid-1").getEvents().stream()
+        .noneMatch(e -> e.getEventType() == EventType.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_FAILED)) {
+      assertTrue(System.currentTimeMillis() < deadline, "the sweep never tried to start a held trial");
+      Thread.sleep(20);
+    }
+    held[0].terminate("the killed run's trial is gone");
+    SweepResult r = WorkflowStub.fromTyped(sweep).getResult(SweepResult.class);
+    Map<String, TrialResult> trials = byId(r);
+    assertEquals(TrialState.DONE, trials.get("temi-C=4").state(), trials.get("temi-C=4").note());
+    assertEquals(TrialState.FAILED, trials.get("temi-C=6").state());
+    assertEquals("the workflow grid-1/temi-C=6 of an earlier run of this sweep was still running after 60 s; "
+        + "terminate it (temporal workflow terminate --workflow-id grid-1/temi-C=6) and resume the sweep",
+        trials.get("temi-C=6").note());
   }
 
   @Test

@@ -114,7 +114,8 @@ class SweepScheduleTest {
   private static void assertTheRungDecisions(SweepResult r, FakeStages stages) {
     assertEquals(2, r.rungs().size(), r.rungs().toString());
     RungDecision first = r.rungs().get(0);
-    assertEquals(List.of("temi-C=8", "temi-C=4", "temi-C=32", "temi-C=16"), first.kept());
+    assertEquals(List.of("temi-C=8", "temi-C=4", "temi-C=32", "temi-C=16"), first.kept(),
+        () -> r.trials().stream().map(t -> t.point().id() + " " + t.state() + " " + t.note()).toList().toString());
     assertEquals(List.of("temi-C=16"), first.guarded(),
         "43 is within one sigma (sqrt(2 * 2.05 / 3) = 1.17, pooled over the five points' sets) of the cut's 42.5");
     assertEquals(List.of("temi-C=2"), first.stopped());
