@@ -71,8 +71,11 @@ public final class EvaluationActivitiesImpl implements EvaluationActivities {
     EvaluationSpec spec = request.evaluation();
     ObjectNode section = JSON.createObjectNode();
     ObjectNode params = JSON.valueToTree(spec);
-    // When snapshots are evaluated decides nothing about this evaluation's samples.
+    // When snapshots are evaluated decides nothing about this evaluation's samples, nor prdc's settings without prdc.
     params.remove("duringTraining");
+    if (!spec.metrics().contains(Metric.PRDC)) {
+      params.remove(List.of("nearestK", "prdcSamples"));
+    }
     section.set("params", params);
     section.put("models", modelDigests(spec));
     // A model retrained under the same id (after its artifact was lost or corrupt) is evaluated again.

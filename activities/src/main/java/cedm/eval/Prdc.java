@@ -165,9 +165,11 @@ public final class Prdc {
     int d = a.d();
     double[] normsA = squaredNorms(a);
     double[] normsB = a == b ? normsA : squaredNorms(b);
-    double[] tile = new double[TILE * TILE];
-    try (DoublePointer blockA = new DoublePointer((long) TILE * d); DoublePointer blockB = new DoublePointer((long) TILE * d);
-        DoublePointer product = new DoublePointer((long) TILE * TILE)) {
+    int tileA = Math.min(TILE, a.n());
+    int tileB = Math.min(TILE, b.n());
+    double[] tile = new double[tileA * tileB];
+    try (DoublePointer blockA = new DoublePointer((long) tileA * d); DoublePointer blockB = new DoublePointer((long) tileB * d);
+        DoublePointer product = new DoublePointer((long) tileA * tileB)) {
       for (int i0 = 0; i0 < a.n(); i0 += TILE) {
         int rows = Math.min(TILE, a.n() - i0);
         upcast(a, i0, rows, blockA);

@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.UUID;
 
 /**
  * Durable all-or-nothing replacement of a file: a reader, or a process restarted after a crash or
@@ -23,17 +22,16 @@ public final class AtomicFile {
     void writeTo(Path file) throws IOException;
   }
 
-  /** Replaces {@code target} (or creates it) with what {@code content} writes; on failure it is untouched. */
+  /**
+   * Replaces {@code target} (or creates it) with what {@code content} writes; on failure the
+   * target is untouched. The temporary file has a fixed name, {@code target.tmp}: a failed write
+   * leaves it for the next write to replace, so failures never pile files up.
+   */
   public static void write(Path target, Content content) throws IOException {
-    // A unique name lets writers of the same target race safely; ".tmp" keeps it out of listings by suffix.
-    Path tmp = target.resolveSibling(target.getFileName() + "." + UUID.randomUUID() + ".tmp");
-    try {
-      content.writeTo(tmp);
-      fsync(tmp);
-      rename(tmp, target);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
+    Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
+    content.writeTo(tmp);
+    fsync(tmp);
+    rename(tmp, target);
   }
 
   /**

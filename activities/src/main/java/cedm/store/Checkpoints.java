@@ -85,7 +85,7 @@ public final class Checkpoints {
 
   /**
    * What {@code reader} reads from the newest checkpoint that verifies and that it can read. A
-   * corrupt newer one, or one it cannot read, is skipped with a warning, so the stage falls back
+   * corrupt newer one, or one it cannot read, is removed with a warning, so the stage falls back
    * to the previous checkpoint or starts afresh.
    */
   public <T> Optional<T> restore(Reader<T> reader) throws IOException {
@@ -103,7 +103,9 @@ public final class Checkpoints {
           problem = "not readable by this version: " + e.getMessage();
         }
       }
-      log.warn("checkpoint {} is invalid ({}); falling back to the previous one", c, problem);
+      // Removed, or pruning would keep it and delete the new checkpoints of the run that restarts here.
+      log.warn("checkpoint {} is invalid ({}); removed, falling back to the previous one", c, problem);
+      ArtifactStore.deleteTree(c);
     }
     return Optional.empty();
   }

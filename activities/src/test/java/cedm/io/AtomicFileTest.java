@@ -31,7 +31,7 @@ class AtomicFileTest {
   }
 
   @Test
-  void aFailedWriteLeavesTheOldContentAndNoTemporaryFile() throws Exception {
+  void aFailedWriteLeavesTheOldContentAndTheNextWriteReplacesItsTemporaryFile() throws Exception {
     Path target = tmp.resolve("state.json");
     AtomicFile.write(target, f -> Files.writeString(f, "old"));
     IOException e = assertThrows(IOException.class, () -> AtomicFile.write(target, f -> {
@@ -40,6 +40,8 @@ class AtomicFileTest {
     }));
     assertEquals("No space left on device", e.getMessage());
     assertEquals("old", Files.readString(target));
+    AtomicFile.write(target, f -> Files.writeString(f, "new"));
+    assertEquals("new", Files.readString(target));
     assertEquals(List.of("state.json"), names());
   }
 

@@ -58,18 +58,26 @@ class CheckpointsTest {
   }
 
   @Test
-  void aCheckpointItsReaderCannotReadIsSkippedLikeACorruptOne() throws Exception {
+  void aCheckpointItsReaderCannotReadIsSkippedAndRemovedLikeACorruptOne() throws Exception {
     Checkpoints c = new Checkpoints(tmp, 3);
     save(c, 1);
     save(c, 2);
     c.save(3, JSON.createObjectNode(), dir -> Files.writeString(dir.resolve("older-layout.npy"), "state 3"));
     assertEquals("state 2", c.restore(cp -> Files.readString(cp.dir().resolve("state.bin"))).orElseThrow());
-    assertEquals(Optional.empty(), c.restore(cp -> {
-      throw new BadInputException(cp.dir() + ": no tensor w1");
-    }));
+    assertEquals(2, checkpointDirs(), "removed, or pruning would keep it and delete the checkpoints saved next");
     IOException diskError = assertThrows(IOException.class, () -> c.restore(cp -> {
       throw new IOException("Input/output error");
     }));
     assertEquals("Input/output error", diskError.getMessage(), "a failing disk is not a reason to start afresh");
+    assertEquals(2, checkpointDirs(), "nor to remove a checkpoint");
+    assertEquals(Optional.empty(), c.restore(cp -> {
+      throw new BadInputException(cp.dir() + ": no tensor w1");
+    }));
+  }
+
+  private long checkpointDirs() throws IOException {
+    try (var dirs = Files.list(tmp)) {
+      return dirs.filter(p -> p.getFileName().toString().startsWith("ckpt-")).count();
+    }
   }
 }

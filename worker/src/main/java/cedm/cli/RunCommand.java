@@ -127,7 +127,7 @@ final class RunCommand extends Output implements Callable<Integer> {
         }
       }
       for (SweepClient.RunningStage r : active) {
-        if (r.lastFailure() != null && failures.add(r.workflowId() + "/" + r.label() + "#" + r.attempt())) {
+        if (r.lastFailure() != null && failures.add(r.workflowId() + "/" + r.activityType() + "#" + r.attempt())) {
           news.add("  " + r.label() + ": attempt " + (r.attempt() - 1) + (r.maxAttempts() > 0 ? " of " + r.maxAttempts() : "")
               + " failed (" + r.lastFailure() + "); retrying");
         }

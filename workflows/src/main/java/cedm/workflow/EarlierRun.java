@@ -2,6 +2,7 @@ package cedm.workflow;
 
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.failure.ChildWorkflowFailure;
+import io.temporal.workflow.Workflow;
 import java.time.Duration;
 
 /**
@@ -21,9 +22,16 @@ final class EarlierRun {
     return failure.getCause() instanceof WorkflowExecutionAlreadyStarted;
   }
 
+  /** Whether to start the child again after {@link #WAIT}: its id is held and tries are left. */
+  static boolean retries(ChildWorkflowFailure failure, int attempt) {
+    // Runs recorded before this retry existed ended the point (or the search) here; they replay so.
+    return holds(failure) && attempt < TRIES
+        && Workflow.getVersion("earlier-run-retry", Workflow.DEFAULT_VERSION, 1) == 1;
+  }
+
   static String cause(String workflowId) {
-    return "the workflow " + workflowId + " of an earlier run of this sweep was still running after "
-        + TRIES * WAIT.toSeconds() + " s; terminate it (temporal workflow terminate --workflow-id " + workflowId
+    return "the workflow " + workflowId + " of an earlier run of this sweep was still running after " + TRIES
+        + " tries " + WAIT.toSeconds() + " s apart; terminate it (temporal workflow terminate --workflow-id " + workflowId
         + ") and resume the sweep";
   }
 }

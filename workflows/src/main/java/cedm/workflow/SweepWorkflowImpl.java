@@ -25,7 +25,6 @@ import io.temporal.workflow.Workflow;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -50,8 +49,6 @@ public final class SweepWorkflowImpl implements SweepWorkflow {
   private CmaxResult cmax;
   private final Map<String, TrialResult> trials = new LinkedHashMap<>();
   private final Deque<GridPoint> queue = new ArrayDeque<>();
-  /** Starts of a trial refused because a killed run's trial still held its id, per point. */
-  private final Map<String, Integer> startConflicts = new HashMap<>();
   /** Per point, the stretch of training it runs next: the index of the rung it ends at, or the rung count for the end. */
   private final Map<String, Integer> legs = new LinkedHashMap<>();
   private final List<RungDecision> decisions = new ArrayList<>();
@@ -169,7 +166,7 @@ public final class SweepWorkflowImpl implements SweepWorkflow {
             secondsSince(started), "C_max = " + result.cMax() + " after " + result.evidence().size() + " probes"));
         return result;
       } catch (ChildWorkflowFailure failure) {
-        if (EarlierRun.holds(failure) && attempt < EarlierRun.TRIES) {
+        if (EarlierRun.retries(failure, attempt)) {
           Workflow.sleep(EarlierRun.WAIT);
           continue;
         }
@@ -221,12 +218,6 @@ public final class SweepWorkflowImpl implements SweepWorkflow {
     try {
       trials.put(point.id(), stretch.get().after(earlier));
     } catch (ChildWorkflowFailure failure) {
-      if (EarlierRun.holds(failure) && startConflicts.merge(point.id(), 1, Integer::sum) < EarlierRun.TRIES) {
-        Workflow.sleep(EarlierRun.WAIT);
-        trials.put(point.id(), earlier.as(TrialState.PENDING, earlier.note()));
-        queue.addFirst(point);
-        return;
-      }
       trials.put(point.id(), earlier.as(TrialState.FAILED, EarlierRun.holds(failure)
           ? EarlierRun.cause(TrialWorkflow.workflowId(sweepId, point)) : FailureCause.of(failure, spec.runtime())));
     }
@@ -302,6 +293,12 @@ public final class SweepWorkflowImpl implements SweepWorkflow {
 
   private Promise<TrialResult> startTrial(GridPoint point, DatasetArtifact dataset, FeaturesArtifact features,
       KnnArtifact knn) {
+    return startTrial(point, dataset, features, knn, 1);
+  }
+
+  /** Starts the point's trial; while a killed run's trial still holds its id, starts it again a little later. */
+  private Promise<TrialResult> startTrial(GridPoint point, DatasetArtifact dataset, FeaturesArtifact features,
+      KnnArtifact knn, int attempt) {
     TrialWorkflow trial = Workflow.newChildWorkflowStub(TrialWorkflow.class, ChildWorkflowOptions.newBuilder()
         .setWorkflowId(TrialWorkflow.workflowId(sweepId, point))
         .setTaskQueue(spec.runtime().cpuQueue())
@@ -312,8 +309,17 @@ public final class SweepWorkflowImpl implements SweepWorkflow {
     // A clustering point on leg n passed rung n-1 and continues from there; a baseline starts at 0.
     double from = leg == 0 || point.kind() != GridPoint.Kind.CLUSTERS ? 0 : rungs.get(leg - 1);
     return Async.function(trial::run, new TrialRequest(sweepId, point, dataset.artifactId(), features.artifactId(),
-        knn.artifactId(), spec, from, leg < rungs.size() ? rungs.get(leg) : null));
+        knn.artifactId(), spec, from, leg < rungs.size() ? rungs.get(leg) : null))
+        .handle((result, failure) -> {
+          if (failure instanceof ChildWorkflowFailure f && EarlierRun.retries(f, attempt)) {
+            return Workflow.newTimer(EarlierRun.WAIT).thenCompose(v -> startTrial(point, dataset, features, knn,
+                attempt + 1));
+          }
+          return failure == null ? Workflow.newPromise(result) : Workflow.<TrialResult>newFailedPromise(failure);
+        })
+        .thenCompose(next -> next);
   }
+
 
   /** Runs one stage, keeping its report current for queries; a failure ends the sweep. */
   private <T extends StageOutput> T stage(String name, Supplier<T> work) {

@@ -185,7 +185,7 @@ class SweepGridTest {
     Map<String, TrialResult> trials = byId(r);
     assertEquals(TrialState.DONE, trials.get("temi-C=4").state(), trials.get("temi-C=4").note());
     assertEquals(TrialState.FAILED, trials.get("temi-C=6").state());
-    assertEquals("the workflow grid-1/temi-C=6 of an earlier run of this sweep was still running after 60 s; "
+    assertEquals("the workflow grid-1/temi-C=6 of an earlier run of this sweep was still running after 12 tries 5 s apart; "
         + "terminate it (temporal workflow terminate --workflow-id grid-1/temi-C=6) and resume the sweep",
         trials.get("temi-C=6").note());
   }
