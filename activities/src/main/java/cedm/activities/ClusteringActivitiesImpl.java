@@ -67,7 +67,7 @@ public final class ClusteringActivitiesImpl implements ClusteringActivities {
       section.put("method", request.method().id());
       section.put("clusters", request.clusters());
       section.put("seed", request.seed());
-      section.set("params", JSON.valueToTree(clusterer.params()));
+      section.set("params", JSON.valueToTree(clusterer.spec()));
       StageKey key = Stage.CLUSTERING.key(section,
           knn == null ? List.of(request.featuresId()) : List.of(request.featuresId(), request.knnId()));
       ClusteringMetrics metrics = new ClusteringMetrics(request.labels(), request.method().id());

@@ -9,11 +9,13 @@ import java.util.List;
  */
 public interface Clusterer {
 
-  /** The spec section that, with C and the seed, identifies the result: hashed into the artifact id. */
-  Object params();
+  /** Its spec section, which with C and the seed identifies the result: hashed into the artifact id. */
+  Object spec();
 
   /** Whether it reads the mined k nearest neighbours (TEMI's pairs). */
-  boolean needsNeighbours();
+  default boolean needsNeighbours() {
+    return false;
+  }
 
   /**
    * @param work a directory of its own that survives a restart, for checkpoints

@@ -10,16 +10,6 @@ import java.util.List;
 /** k-means on the features (scikit-learn's k-means++ with n_init restarts), the paper's baseline clustering. */
 public record KMeansClusterer(KmeansSpec spec, int clusters, long seed, Device device) implements Clusterer {
   @Override
-  public Object params() {
-    return spec;
-  }
-
-  @Override
-  public boolean needsNeighbours() {
-    return false;
-  }
-
-  @Override
   public Result cluster(Input input, Path work, Progress progress) throws BadInputException {
     if (clusters > input.n()) {
       throw new BadInputException("cannot make " + clusters + " clusters of " + input.n() + " images");

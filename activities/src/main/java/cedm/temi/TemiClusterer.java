@@ -15,11 +15,6 @@ public record TemiClusterer(TemiSpec spec, int clusters, long seed, Device devic
   private static final int CHECKPOINTS_KEPT = 2;
 
   @Override
-  public Object params() {
-    return spec;
-  }
-
-  @Override
   public boolean needsNeighbours() {
     return true;
   }

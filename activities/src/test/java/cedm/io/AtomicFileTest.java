@@ -20,28 +20,20 @@ class AtomicFileTest {
     }
   }
 
+  /** A failed write leaves the old content; the next one replaces it and the failed one's temporary file. */
   @Test
-  void createsThenReplacesTheFileAndLeavesNoTemporaryOne() throws Exception {
+  void createsThenReplacesTheFileAndAFailedWriteChangesNothing() throws Exception {
     Path target = tmp.resolve("state.json");
     AtomicFile.write(target, f -> Files.writeString(f, "first"));
     assertEquals("first", Files.readString(target));
-    AtomicFile.write(target, f -> Files.writeString(f, "second"));
-    assertEquals("second", Files.readString(target));
-    assertEquals(List.of("state.json"), names());
-  }
-
-  @Test
-  void aFailedWriteLeavesTheOldContentAndTheNextWriteReplacesItsTemporaryFile() throws Exception {
-    Path target = tmp.resolve("state.json");
-    AtomicFile.write(target, f -> Files.writeString(f, "old"));
     IOException e = assertThrows(IOException.class, () -> AtomicFile.write(target, f -> {
       Files.writeString(f, "half");
       throw new IOException("No space left on device");
     }));
     assertEquals("No space left on device", e.getMessage());
-    assertEquals("old", Files.readString(target));
-    AtomicFile.write(target, f -> Files.writeString(f, "new"));
-    assertEquals("new", Files.readString(target));
+    assertEquals("first", Files.readString(target));
+    AtomicFile.write(target, f -> Files.writeString(f, "second"));
+    assertEquals("second", Files.readString(target));
     assertEquals(List.of("state.json"), names());
   }
 
