@@ -1,5 +1,6 @@
 package cedm.cli;
 
+import cedm.workflow.FailureCause;
 import cedm.runtime.ConnectionOptions;
 import cedm.runtime.CedmWorker;
 import cedm.runtime.WorkerConfig;
@@ -75,7 +76,7 @@ final class RunCommand extends Output implements Callable<Integer> {
         }
         return 0;
       } catch (WorkflowFailedException e) {
-        out.println("cedm: sweep " + submission.sweepId() + " failed: " + rootMessage(e));
+        out.println("cedm: sweep " + submission.sweepId() + " failed: " + FailureCause.innermostMessage(e));
         recordFailure(c, submission.sweepId());
         out.println("cedm: finished stages are kept; fix the cause and run again");
         return 1;
@@ -118,7 +119,7 @@ final class RunCommand extends Output implements Callable<Integer> {
         }
       }
       for (TrialResult t : status.trials()) {
-        if (t.state() == TrialState.DONE || t.state() == TrialState.FAILED || t.state() == TrialState.STOPPED) {
+        if (t.state().ended()) {
           String line = "  trial        " + t.point().id() + " " + t.state().name().toLowerCase(java.util.Locale.ROOT)
               + ": " + t.note();
           if (shown.putIfAbsent("trial " + t.point().id(), line) == null) {
@@ -225,10 +226,4 @@ final class RunCommand extends Output implements Callable<Integer> {
         + c.store.artifactDir(stage, id);
   }
 
-  static String rootMessage(Throwable t) {
-    while (t.getCause() != null) {
-      t = t.getCause();
-    }
-    return t instanceof io.temporal.failure.ApplicationFailure a ? a.getOriginalMessage() : t.getMessage();
-  }
 }

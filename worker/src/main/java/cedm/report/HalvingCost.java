@@ -28,8 +28,7 @@ public record HalvingCost(String unit, double spentHours, double fullGridHours, 
    * without a finished clustering point to extrapolate from.
    */
   public static HalvingCost of(SweepStatus status, DeviceTime time) {
-    if (status.rungs().isEmpty() || status.trials().stream().anyMatch(t -> t.state() == TrialState.PENDING
-        || t.state() == TrialState.RUNNING || t.state() == TrialState.WAITING)) {
+    if (status.rungs().isEmpty() || status.trials().stream().anyMatch(t -> !t.state().ended())) {
       return null;
     }
     List<TrialResult> finished = status.trials().stream()

@@ -3,6 +3,7 @@ package cedm.runtime;
 import cedm.activity.StageProgress;
 import cedm.spec.ExperimentSpec;
 import cedm.spec.LoadedSpec;
+import cedm.workflow.FailureCause;
 import cedm.workflow.CmaxSearchWorkflow;
 import cedm.workflow.Probe;
 import cedm.workflow.SweepRequest;
@@ -116,11 +117,7 @@ public final class SweepClient {
     try {
       return finished(result(sweepId));
     } catch (io.temporal.client.WorkflowException e) {
-      Throwable cause = e;
-      while (cause.getCause() != null) {
-        cause = cause.getCause();
-      }
-      String why = cause instanceof io.temporal.failure.ApplicationFailure a ? a.getOriginalMessage() : cause.getMessage();
+      String why = FailureCause.innermostMessage(e);
       return query(sweepId, CLOSED_QUERY_SECONDS).orElseGet(
           () -> new SweepStatus(sweepId, "ended without a result: " + why, List.of(), null, List.of(), List.of(), List.of()));
     }

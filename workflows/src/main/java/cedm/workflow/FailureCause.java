@@ -9,25 +9,29 @@ import io.temporal.failure.ApplicationFailure;
  * The one line a failed stage, search or trial ends with: the innermost cause's message, and when
  * the stage failed because its attempts ran out, that it did.
  */
-final class FailureCause {
+public final class FailureCause {
   private FailureCause() {}
 
   static String of(Throwable failure, RuntimeSpec runtime) {
     ActivityFailure activity = null;
-    Throwable t = failure;
-    while (true) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
       if (t instanceof ActivityFailure a) {
         activity = a;
       }
-      if (t.getCause() == null) {
-        break;
-      }
-      t = t.getCause();
     }
-    String message = t instanceof ApplicationFailure app ? app.getOriginalMessage() : t.getMessage();
+    String message = innermostMessage(failure);
     if (activity != null && activity.getRetryState() == RetryState.RETRY_STATE_MAXIMUM_ATTEMPTS_REACHED) {
       message += " (all " + StageOptions.attempts(runtime) + " attempts failed; runtime.max_attempts)";
     }
     return message;
+  }
+
+  /** The message of the innermost cause: what went wrong, without the layers that carried it. */
+  public static String innermostMessage(Throwable failure) {
+    Throwable t = failure;
+    while (t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t instanceof ApplicationFailure app ? app.getOriginalMessage() : t.getMessage();
   }
 }
