@@ -8,40 +8,33 @@ import cedm.spec.ExperimentSpec;
 import cedm.spec.SearchSpec;
 import cedm.spec.SpecLoader;
 import io.temporal.client.WorkflowOptions;
-import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The search replays the TEMI utilisations published in the paper (beta 0.6) and lands on the
  * C_max they imply with alpha = 0.96, with the probes that doubling plus bisection implies.
  */
 class CmaxSearchWorkflowTest {
-  private TestWorkflowEnvironment env;
+  @RegisterExtension final TemporalPerTest temporal = new TemporalPerTest();
   private ExperimentSpec spec;
 
   @BeforeEach
   void setUp() throws Exception {
-    env = TestWorkflowEnvironment.newInstance();
     spec = SpecLoader.load(Path.of("..", "specs", "demo.yaml")).spec();
   }
 
-  @AfterEach
-  void tearDown() {
-    env.close();
-  }
-
   private CmaxResult search(FakeStages stages, int start, int resolution) {
-    Worker cpu = env.newWorker(spec.runtime().cpuQueue());
+    Worker cpu = temporal.env().newWorker(spec.runtime().cpuQueue());
     cpu.registerWorkflowImplementationTypes(CmaxSearchWorkflowImpl.class);
-    env.newWorker(spec.runtime().gpuQueue()).registerActivitiesImplementations(stages);
-    env.start();
-    CmaxSearchWorkflow wf = env.getWorkflowClient().newWorkflowStub(CmaxSearchWorkflow.class,
+    temporal.env().newWorker(spec.runtime().gpuQueue()).registerActivitiesImplementations(stages);
+    temporal.env().start();
+    CmaxSearchWorkflow wf = temporal.env().getWorkflowClient().newWorkflowStub(CmaxSearchWorkflow.class,
         WorkflowOptions.newBuilder().setTaskQueue(spec.runtime().cpuQueue()).setWorkflowId("s/cmax").build());
     ClusteringSpec temi = new ClusteringSpec(cedm.spec.ClusteringMethod.TEMI, spec.clustering().temi(), spec.clustering().kmeans());
     return wf.search(new CmaxRequest("sweep1", "feat1", "knn1", temi, new SearchSpec(true, start, 0.96, resolution, 10000), 0,

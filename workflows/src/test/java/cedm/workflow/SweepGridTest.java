@@ -16,7 +16,6 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.common.WorkflowExecutionHistory;
-import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.testing.WorkflowReplayer;
 import io.temporal.worker.Worker;
 import io.temporal.workflow.Workflow;
@@ -24,23 +23,12 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The sweep after the neighbours: search, grid planning, bounded fan-out, signals, continue-as-new, replay. */
 class SweepGridTest {
-  private TestWorkflowEnvironment env;
-
-  @BeforeEach
-  void setUp() {
-    env = TestWorkflowEnvironment.newInstance();
-  }
-
-  @AfterEach
-  void tearDown() {
-    env.close();
-  }
+  @RegisterExtension final TemporalPerTest temporal = new TemporalPerTest();
 
   /** The grid spec with {@code extra} sections; a runtime section there replaces the default one (a key once). */
   private static LoadedSpec spec(String extra) throws Exception {
@@ -54,7 +42,7 @@ class SweepGridTest {
   }
 
   private SweepWorkflow start(FakeStages stages, ExperimentSpec spec) {
-    return stages.serve(env, spec, "grid-1");
+    return stages.serve(temporal.env(), spec, "grid-1");
   }
 
   private static Map<String, TrialResult> byId(SweepResult r) {
@@ -140,7 +128,7 @@ class SweepGridTest {
     stages.clusteringMillis = 1500;
     SweepWorkflow sweep = start(stages, spec.spec());
     WorkflowClient.start(sweep::run, new SweepRequest("grid-1", spec.spec()));
-    SweepWorkflow running = env.getWorkflowClient().newWorkflowStub(SweepWorkflow.class, "grid-1");
+    SweepWorkflow running = temporal.env().getWorkflowClient().newWorkflowStub(SweepWorkflow.class, "grid-1");
     running.addPoints(List.of(4, 6));
     SweepResult r = WorkflowStub.fromTyped(running).getResult(SweepResult.class);
     assertEquals(List.of("temi-C=4", "temi-C=6"), r.trials().stream().map(t -> t.point().id()).toList());
@@ -165,17 +153,17 @@ class SweepGridTest {
   void aTrialStillHeldByAKilledRunStartsOnceItIsGoneAndIsNamedWhenItStays() throws Exception {
     LoadedSpec spec = spec("search: {enabled: false}\ngrid: {points: [4, 6], methods: [temi], unconditional: false, "
         + "ground_truth: false}\n");
-    env.newWorker("held").registerWorkflowImplementationTypes(HeldTrial.class);
+    temporal.env().newWorker("held").registerWorkflowImplementationTypes(HeldTrial.class);
     SweepWorkflow sweep = start(new FakeStages(c -> 1.0), spec.spec());
     WorkflowStub[] held = new WorkflowStub[2];
     for (int i = 0; i < 2; i++) {
-      held[i] = env.getWorkflowClient().newUntypedWorkflowStub("TrialWorkflow", WorkflowOptions.newBuilder()
+      held[i] = temporal.env().getWorkflowClient().newUntypedWorkflowStub("TrialWorkflow", WorkflowOptions.newBuilder()
           .setWorkflowId("grid-1/temi-C=" + (4 + 2 * i)).setTaskQueue("held").build());
       held[i].start();
     }
     WorkflowClient.start(sweep::run, new SweepRequest("grid-1", spec.spec()));
     long deadline = System.currentTimeMillis() + 30_000;
-    while (env.getWorkflowClient().fetchHistory("grid-1").getEvents().stream()
+    while (temporal.env().getWorkflowClient().fetchHistory("grid-1").getEvents().stream()
         .noneMatch(e -> e.getEventType() == EventType.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_FAILED)) {
       assertTrue(System.currentTimeMillis() < deadline, "the sweep never tried to start a held trial");
       Thread.sleep(20);
@@ -196,11 +184,11 @@ class SweepGridTest {
     FakeStages stages = new FakeStages(c -> 1.0);
     SweepWorkflow sweep = start(stages, spec.spec());
     WorkflowExecution first = WorkflowClient.start(sweep::run, new SweepRequest("grid-1", spec.spec(), null, 40));
-    SweepResult r = env.getWorkflowClient().newUntypedWorkflowStub("grid-1").getResult(SweepResult.class);
+    SweepResult r = temporal.env().getWorkflowClient().newUntypedWorkflowStub("grid-1").getResult(SweepResult.class);
     assertEquals(8, r.trials().size());
     assertTrue(r.trials().stream().allMatch(t -> t.state() == TrialState.DONE));
-    String lastRun = env.getWorkflowClient().newUntypedWorkflowStub("grid-1").getExecution().getRunId();
-    WorkflowExecutionHistory history = env.getWorkflowClient().fetchHistory("grid-1", first.getRunId());
+    String lastRun = temporal.env().getWorkflowClient().newUntypedWorkflowStub("grid-1").getExecution().getRunId();
+    WorkflowExecutionHistory history = temporal.env().getWorkflowClient().fetchHistory("grid-1", first.getRunId());
     assertEquals(io.temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW,
         history.getLastEvent().getEventType());
     assertNotEquals(first.getRunId(), lastRun);
@@ -214,8 +202,8 @@ class SweepGridTest {
     LoadedSpec spec = spec("search: {start: 4, resolution: 2}\ngrid: {count: 2, methods: [temi, kmeans]}\n");
     SweepResult r = start(new FakeStages(c -> c <= 8 ? 1.0 : 0.5), spec.spec()).run(new SweepRequest("grid-1", spec.spec()));
     assertEquals(8, r.cmax().cMax());
-    WorkflowReplayer.replayWorkflowExecution(env.getWorkflowClient().fetchHistory("grid-1"), SweepWorkflowImpl.class);
-    WorkflowReplayer.replayWorkflowExecution(env.getWorkflowClient().fetchHistory("grid-1/cmax"), CmaxSearchWorkflowImpl.class);
-    WorkflowReplayer.replayWorkflowExecution(env.getWorkflowClient().fetchHistory("grid-1/temi-C=4"), TrialWorkflowImpl.class);
+    WorkflowReplayer.replayWorkflowExecution(temporal.env().getWorkflowClient().fetchHistory("grid-1"), SweepWorkflowImpl.class);
+    WorkflowReplayer.replayWorkflowExecution(temporal.env().getWorkflowClient().fetchHistory("grid-1/cmax"), CmaxSearchWorkflowImpl.class);
+    WorkflowReplayer.replayWorkflowExecution(temporal.env().getWorkflowClient().fetchHistory("grid-1/temi-C=4"), TrialWorkflowImpl.class);
   }
 }

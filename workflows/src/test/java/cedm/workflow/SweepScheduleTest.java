@@ -12,7 +12,6 @@ import io.temporal.api.enums.v1.EventType;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
-import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.testing.WorkflowReplayer;
 import io.temporal.worker.Worker;
 import java.nio.file.Path;
@@ -22,9 +21,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -45,17 +43,7 @@ class SweepScheduleTest {
   private static final Map<String, Double> RUNG_2 = Map.of("temi-C=4", 35.0, "temi-C=8", 25.0, "temi-C=16", 38.0,
       "temi-C=32", 36.0);
 
-  private TestWorkflowEnvironment env;
-
-  @BeforeEach
-  void setUp() {
-    env = TestWorkflowEnvironment.newInstance();
-  }
-
-  @AfterEach
-  void tearDown() {
-    env.close();
-  }
+  @RegisterExtension final TemporalPerTest temporal = new TemporalPerTest();
 
   private static ExperimentSpec spec(String points) throws Exception {
     return spec(points, "");
@@ -94,11 +82,11 @@ class SweepScheduleTest {
   }
 
   private SweepWorkflow start(FakeStages stages, ExperimentSpec spec) {
-    return stages.serve(env, spec, SWEEP);
+    return stages.serve(temporal.env(), spec, SWEEP);
   }
 
   private SweepWorkflow stub(ExperimentSpec spec) {
-    return env.getWorkflowClient().newWorkflowStub(SweepWorkflow.class,
+    return temporal.env().getWorkflowClient().newWorkflowStub(SweepWorkflow.class,
         WorkflowOptions.newBuilder().setWorkflowId(SWEEP).setTaskQueue(spec.runtime().cpuQueue()).build());
   }
 
@@ -148,7 +136,7 @@ class SweepScheduleTest {
     assertEquals(List.of("temi-C=16@1.0", "temi-C=16@2.0", "temi-C=2@1.0", "temi-C=32@1.0", "temi-C=32@2.0",
         "temi-C=4@1.0", "temi-C=4@2.0", "temi-C=8@1.0", "temi-C=8@2.0"), stages.snapshotted.stream().sorted().toList(),
         "each stretch once, each continued from its rung");
-    assertEquals(r.rungs(), env.getWorkflowClient().newWorkflowStub(SweepWorkflow.class, SWEEP).status().rungs(),
+    assertEquals(r.rungs(), temporal.env().getWorkflowClient().newWorkflowStub(SweepWorkflow.class, SWEEP).status().rungs(),
         "status shows the decisions");
   }
 
@@ -184,7 +172,7 @@ class SweepScheduleTest {
     AtomicBoolean killed = new AtomicBoolean();
     stages.onSnapshot = s -> {
       if (s.endsWith(rung) && killed.compareAndSet(false, true)) {
-        env.getWorkflowClient().newUntypedWorkflowStub(SWEEP).terminate("killed at " + s);
+        temporal.env().getWorkflowClient().newUntypedWorkflowStub(SWEEP).terminate("killed at " + s);
       }
     };
     SweepWorkflow sweep = start(stages, spec);
@@ -199,7 +187,7 @@ class SweepScheduleTest {
 
   private boolean assertThrowsTerminated() {
     try {
-      env.getWorkflowClient().newUntypedWorkflowStub(SWEEP).getResult(SweepResult.class);
+      temporal.env().getWorkflowClient().newUntypedWorkflowStub(SWEEP).getResult(SweepResult.class);
       return false;
     } catch (io.temporal.client.WorkflowFailedException e) {
       return e.getCause() instanceof io.temporal.failure.TerminatedFailure;
@@ -213,9 +201,9 @@ class SweepScheduleTest {
     FakeStages stages = stages();
     SweepWorkflow sweep = start(stages, spec);
     WorkflowExecution first = WorkflowClient.start(sweep::run, new SweepRequest(SWEEP, spec, null, 40));
-    SweepResult r = env.getWorkflowClient().newUntypedWorkflowStub(SWEEP).getResult(SweepResult.class);
+    SweepResult r = temporal.env().getWorkflowClient().newUntypedWorkflowStub(SWEEP).getResult(SweepResult.class);
     assertEquals(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW,
-        env.getWorkflowClient().fetchHistory(SWEEP, first.getRunId()).getLastEvent().getEventType());
+        temporal.env().getWorkflowClient().fetchHistory(SWEEP, first.getRunId()).getLastEvent().getEventType());
     assertTheRungDecisions(r, stages);
   }
 
@@ -234,7 +222,7 @@ class SweepScheduleTest {
     AtomicBoolean signalled = new AtomicBoolean();
     stages.onSnapshot = s -> {
       if (s.equals("temi-C=8@2.0") && signalled.compareAndSet(false, true)) {
-        env.getWorkflowClient().newWorkflowStub(SweepWorkflow.class, SWEEP).addPoints(List.of(6, 3));
+        temporal.env().getWorkflowClient().newWorkflowStub(SweepWorkflow.class, SWEEP).addPoints(List.of(6, 3));
       }
     };
     SweepWorkflow sweep = start(stages, spec);
@@ -260,8 +248,8 @@ class SweepScheduleTest {
   void theRecordedHistoriesReplay() throws Exception {
     ExperimentSpec spec = spec("[2, 4, 8, 16, 32]");
     start(stages(), spec).run(new SweepRequest(SWEEP, spec));
-    WorkflowReplayer.replayWorkflowExecution(env.getWorkflowClient().fetchHistory(SWEEP), SweepWorkflowImpl.class);
-    WorkflowReplayer.replayWorkflowExecution(env.getWorkflowClient().fetchHistory(SWEEP + "/temi-C=8"),
+    WorkflowReplayer.replayWorkflowExecution(temporal.env().getWorkflowClient().fetchHistory(SWEEP), SweepWorkflowImpl.class);
+    WorkflowReplayer.replayWorkflowExecution(temporal.env().getWorkflowClient().fetchHistory(SWEEP + "/temi-C=8"),
         TrialWorkflowImpl.class);
   }
 }

@@ -25,7 +25,6 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.failure.ApplicationFailure;
-import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
 import java.nio.file.Path;
 import java.util.List;
@@ -33,23 +32,17 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import cedm.spec.ExperimentSpec;
 import cedm.spec.RuntimeSpec;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class SweepWorkflowTest {
-  private TestWorkflowEnvironment env;
+  @RegisterExtension final TemporalPerTest temporal = new TemporalPerTest();
   private LoadedSpec spec;
 
   @BeforeEach
   void setUp() throws Exception {
-    env = TestWorkflowEnvironment.newInstance();
     spec = SpecLoader.load(Path.of("..", "specs", "demo.yaml"));
-  }
-
-  @AfterEach
-  void tearDown() {
-    env.close();
   }
 
   /** Fakes of the later stages that check they get their predecessor's artifact. */
@@ -84,12 +77,12 @@ class SweepWorkflowTest {
       false, request.labels().trial(), true, 1, Map.of("fid", List.of(1.0)));
 
   private SweepWorkflow start(DatasetActivities datasets) {
-    Worker cpu = env.newWorker(spec.spec().runtime().cpuQueue());
+    Worker cpu = temporal.env().newWorker(spec.spec().runtime().cpuQueue());
     cpu.registerWorkflowImplementationTypes(SweepWorkflowImpl.class, CmaxSearchWorkflowImpl.class, TrialWorkflowImpl.class);
     cpu.registerActivitiesImplementations(datasets, KNN);
-    env.newWorker(spec.spec().runtime().gpuQueue()).registerActivitiesImplementations(FEATURES, CLUSTERING, TRAINING, EVALUATION);
-    env.start();
-    return env.getWorkflowClient().newWorkflowStub(SweepWorkflow.class,
+    temporal.env().newWorker(spec.spec().runtime().gpuQueue()).registerActivitiesImplementations(FEATURES, CLUSTERING, TRAINING, EVALUATION);
+    temporal.env().start();
+    return temporal.env().getWorkflowClient().newWorkflowStub(SweepWorkflow.class,
         WorkflowOptions.newBuilder().setWorkflowId(spec.sweepId()).setTaskQueue(spec.spec().runtime().cpuQueue()).build());
   }
 
@@ -112,7 +105,7 @@ class SweepWorkflowTest {
     assertEquals("knn1", result.knn().artifactId());
     assertEquals(spec.spec().features().knn(), result.knn().m());
     assertTrue(result.stages().get(2).reused());
-    SweepStatus status = env.getWorkflowClient().newWorkflowStub(SweepWorkflow.class, spec.sweepId()).status();
+    SweepStatus status = temporal.env().getWorkflowClient().newWorkflowStub(SweepWorkflow.class, spec.sweepId()).status();
     assertEquals("done", status.phase());
   }
 
@@ -127,7 +120,7 @@ class SweepWorkflowTest {
         () -> sweep.run(new SweepRequest(spec.sweepId(), spec.spec())));
     assertTrue(e.getCause().getMessage().contains("stage dataset failed: /data/x.bin: truncated"), e.getCause().getMessage());
     assertEquals(1, attempts.get());
-    SweepStatus status = env.getWorkflowClient().newWorkflowStub(SweepWorkflow.class, spec.sweepId()).status();
+    SweepStatus status = temporal.env().getWorkflowClient().newWorkflowStub(SweepWorkflow.class, spec.sweepId()).status();
     assertEquals(StageState.FAILED, status.stages().get(0).state());
     assertEquals("failed in dataset", status.phase());
   }
@@ -142,7 +135,7 @@ class SweepWorkflowTest {
       return new DatasetArtifact("abc123", false, 1, 8, 8, false, 0, 0, "d");
     });
     WorkflowClient.start(sweep::run, new SweepRequest(spec.sweepId(), spec.spec()));
-    SweepResult result = env.getWorkflowClient().newUntypedWorkflowStub(spec.sweepId()).getResult(SweepResult.class);
+    SweepResult result = temporal.env().getWorkflowClient().newUntypedWorkflowStub(spec.sweepId()).getResult(SweepResult.class);
     assertEquals(3, attempts.get());
     assertEquals("abc123", result.dataset().artifactId());
   }
@@ -150,8 +143,7 @@ class SweepWorkflowTest {
   @Test
   void nanValuesAndArraysTooLargeAreNeverRetried() throws Exception {
     for (String type : List.of(Failures.NON_FINITE, Failures.TOO_LARGE)) {
-      tearDown();
-      setUp();
+      temporal.restart();
       AtomicInteger attempts = new AtomicInteger();
       SweepWorkflow sweep = start(request -> {
         attempts.incrementAndGet();
@@ -181,7 +173,7 @@ class SweepWorkflowTest {
     assertEquals(3, attempts.get());
     assertEquals("stage dataset failed: /store/x.tmp: No space left on device (all 3 attempts failed; runtime.max_attempts)",
         ((ApplicationFailure) e.getCause()).getOriginalMessage());
-    SweepStatus status = env.getWorkflowClient().newWorkflowStub(SweepWorkflow.class, spec.sweepId()).status();
+    SweepStatus status = temporal.env().getWorkflowClient().newWorkflowStub(SweepWorkflow.class, spec.sweepId()).status();
     assertEquals(StageState.FAILED, status.stages().get(0).state());
   }
 }
