@@ -14,6 +14,15 @@ import java.nio.file.StandardOpenOption;
  * disk, renamed over the target, and the rename itself is flushed by syncing the directory.
  */
 public final class AtomicFile {
+  /** Writers of one file in this process take turns on its stripe, as they share its temporary file. */
+  private static final Object[] STRIPES = new Object[64];
+
+  static {
+    for (int i = 0; i < STRIPES.length; i++) {
+      STRIPES[i] = new Object();
+    }
+  }
+
   private AtomicFile() {}
 
   /** Writes a file's whole content. */
@@ -25,13 +34,16 @@ public final class AtomicFile {
   /**
    * Replaces {@code target} (or creates it) with what {@code content} writes; on failure the
    * target is untouched. The temporary file has a fixed name, {@code target.tmp}: a failed write
-   * leaves it for the next write to replace, so failures never pile files up.
+   * leaves it for the next write to replace, so failures never pile files up. Two threads writing
+   * the same file take turns; across processes, stages write their files under the store's locks.
    */
   public static void write(Path target, Content content) throws IOException {
     Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
-    content.writeTo(tmp);
-    fsync(tmp);
-    rename(tmp, target);
+    synchronized (STRIPES[Math.floorMod(target.toAbsolutePath().normalize().hashCode(), STRIPES.length)]) {
+      content.writeTo(tmp);
+      fsync(tmp);
+      rename(tmp, target);
+    }
   }
 
   /**

@@ -2,6 +2,7 @@ package cedm.io;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -35,6 +36,32 @@ class AtomicFileTest {
     AtomicFile.write(target, f -> Files.writeString(f, "second"));
     assertEquals("second", Files.readString(target));
     assertEquals(List.of("state.json"), names());
+  }
+
+  /** Two submissions of one spec write its record at once: neither loses the shared temporary file to the other. */
+  @Test
+  void threadsWritingOneFileTakeTurns() throws Exception {
+    Path target = tmp.resolve("spec.yaml");
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      List<java.util.concurrent.Future<?>> writers = new java.util.ArrayList<>();
+      for (int w = 0; w < 2; w++) {
+        String text = "writer " + w;
+        writers.add(pool.submit(() -> {
+          for (int i = 0; i < 200; i++) {
+            AtomicFile.write(target, f -> Files.writeString(f, text));
+          }
+          return null;
+        }));
+      }
+      for (java.util.concurrent.Future<?> writer : writers) {
+        writer.get();
+      }
+    } finally {
+      pool.shutdown();
+    }
+    assertTrue(Files.readString(target).startsWith("writer "));
+    assertEquals(List.of("spec.yaml"), names());
   }
 
   @Test
