@@ -40,6 +40,11 @@ public final class DevicePool {
     return new DevicePool(Collections.nCopies(slots, Device.cpu()));
   }
 
+  /** Every slot's device, in slot order (the CPU once per CPU slot). */
+  public List<Device> devices() {
+    return devices;
+  }
+
   public int size() {
     return devices.size();
   }

@@ -36,6 +36,11 @@ public final class DropoutMasks {
     return layers.stream().mapToLong(Shape::size).sum();
   }
 
+  /** Boolean [B, L]: each image's keep flags for all layers, layer after layer. */
+  NDArray keep() {
+    return keep;
+  }
+
   NDArray apply(int layer, NDArray x) {
     Shape s = layers.get(layer);
     try (NDArray flat = keep.get(":, {}:{}", offsets[layer], offsets[layer + 1]);

@@ -244,7 +244,7 @@ public final class EdmTrainer {
 
   private State fresh(NDManager manager, SongUNet net) {
     State s = new State();
-    s.net = NetworkParameters.initialise(net.layout(), manager, Seeds.mix(seed, -1));
+    s.net = NetworkParameters.initialise(net.layout(), manager, initSeed(seed));
     s.ema = s.net.copy(manager);
     s.net.requireGradients();
     s.adam = new AdamW(0.9, 0.999, 1e-8);
@@ -254,7 +254,21 @@ public final class EdmTrainer {
 
   /** The epoch's image order, a pure function of (seed, epoch). */
   private int[] order(int epoch, int n) {
+    return order(seed, epoch, n);
+  }
+
+  static int[] order(long seed, int epoch, int n) {
     return Shuffle.permutation(new SplittableRandom(Seeds.mix(seed, ORDER_STREAM + epoch)), n);
+  }
+
+  /** The seed of every draw of step {@code step} (noise, sigma, augmentation, dropout). */
+  static long stepSeed(long seed, long step) {
+    return Seeds.mix(seed, STEP_STREAM + step);
+  }
+
+  /** The seed of the network's initial weights. */
+  static long initSeed(long seed) {
+    return Seeds.mix(seed, -1);
   }
 
   /**
@@ -264,7 +278,7 @@ public final class EdmTrainer {
    */
   private double step(NDManager manager, EdmPrecond precond, AugmentPipe pipe, TrainingData data, int[] rows,
       StepPlan plan, List<Replica> replicas, ExecutorService pool, State s, Listener listener) {
-    long stepSeed = Seeds.mix(seed, STEP_STREAM + s.step);
+    long stepSeed = stepSeed(seed, s.step);
     double dropoutP = config.dropout();
     AtomicBoolean abort = new AtomicBoolean();
     Runnable stopIfAborted = () -> {

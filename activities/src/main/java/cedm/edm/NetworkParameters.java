@@ -118,7 +118,16 @@ public final class NetworkParameters implements Function<String, NDArray> {
    * error that names the file and the tensor.
    */
   public static NetworkParameters load(ParameterLayout layout, NDManager manager, Path file) throws IOException {
-    Map<String, NDArray> byName = Safetensors.read(manager, file);
+    return of(layout, Safetensors.read(manager, file), file.toString());
+  }
+
+  /**
+   * The layout's parameters from tensors by reference name (taken over, closed on error); {@code
+   * source} names them in errors.
+   */
+  static NetworkParameters of(ParameterLayout layout, Map<String, NDArray> tensors, String source)
+      throws BadInputException {
+    Map<String, NDArray> byName = new LinkedHashMap<>(tensors);
     Map<String, NDArray> all = new LinkedHashMap<>(byName);
     Map<String, NDArray> values = new LinkedHashMap<>();
     List<String> problems = new ArrayList<>();
@@ -138,7 +147,7 @@ public final class NetworkParameters implements Function<String, NDArray> {
     }
     if (!problems.isEmpty()) {
       all.values().forEach(NDArray::close);
-      throw new BadInputException(file + ": does not fit this network: " + String.join("; ", problems.subList(0,
+      throw new BadInputException(source + ": does not fit this network: " + String.join("; ", problems.subList(0,
           Math.min(5, problems.size()))) + (problems.size() > 5 ? "; and " + (problems.size() - 5) + " more" : ""));
     }
     return new NetworkParameters(layout, values);

@@ -68,8 +68,8 @@ final class Replica {
     int n = plan.roundSize();
     try (NDScope scope = new NDScope()) {
       scope.suppressNotUsedWarning();
-      NDArray images = images(data, rows, first, n);
-      NDArray labels = oneHot(data, rows, first, n);
+      NDArray images = images(manager, data, rows, first, n);
+      NDArray labels = oneHot(manager, data, rows, first, n);
       ImageDraws.Drawn drawn = ImageDraws.draw(manager, stepSeed, first, n,
           new Shape(data.channels(), data.height(), data.width()), precond.net().dropoutLayers(), dropoutP);
       AugmentPipe.Result augmented = pipe == null ? null : pipe.apply(images, ImageDraws.augment(stepSeed, first, n));
@@ -113,7 +113,7 @@ final class Replica {
   }
 
   /** uint8 NHWC rows -> float32 NCHW in [-1, 1], as EDM's images / 127.5 - 1. */
-  private NDArray images(TrainingData data, int[] rows, int first, int n) {
+  static NDArray images(NDManager manager, TrainingData data, int[] rows, int first, int n) {
     int size = data.imageBytes();
     byte[] bytes = new byte[n * size];
     for (int i = 0; i < n; i++) {
@@ -124,7 +124,7 @@ final class Replica {
     return u8.toType(DataType.FLOAT32, false).transpose(0, 3, 1, 2).div(127.5).sub(1);
   }
 
-  private NDArray oneHot(TrainingData data, int[] rows, int first, int n) {
+  static NDArray oneHot(NDManager manager, TrainingData data, int[] rows, int first, int n) {
     if (data.labels() == null) {
       return null;
     }

@@ -32,11 +32,18 @@ public final class Safetensors {
 
   /** Every tensor of the file by name, in {@code manager}; a file that is not safetensors is bad input. */
   public static Map<String, NDArray> read(NDManager manager, Path file) throws IOException {
-    NDList list;
     try (InputStream in = Files.newInputStream(file)) {
+      return read(manager, in, file.toString());
+    }
+  }
+
+  /** As {@link #read(NDManager, Path)} from a stream (a class path resource); {@code source} names it in errors. */
+  public static Map<String, NDArray> read(NDManager manager, InputStream in, String source) throws BadInputException {
+    NDList list;
+    try {
       list = NDList.decode(manager, in);
     } catch (RuntimeException e) {
-      throw new BadInputException(file + ": not a safetensors file (" + e.getMessage() + ")");
+      throw new BadInputException(source + ": not a safetensors file (" + e.getMessage() + ")");
     }
     Map<String, NDArray> out = new LinkedHashMap<>();
     for (NDArray decoded : list) {

@@ -1,5 +1,6 @@
 package cedm.cli;
 
+import cedm.edm.GradientSelfCheck;
 import cedm.spec.SpecException;
 import io.grpc.StatusRuntimeException;
 import java.io.PrintWriter;
@@ -40,6 +41,10 @@ public final class CedmCommand {
     if (e instanceof UserError user) {
       err.println("cedm: " + user.getMessage());
       return user.exitCode;
+    }
+    if (e instanceof GradientSelfCheck.FailedException gradients) {
+      err.println("cedm: the worker does not start: " + gradients.getMessage());
+      return 1;
     }
     if (e instanceof StatusRuntimeException grpc) {
       err.println("cedm: Temporal call failed: " + grpc.getStatus());

@@ -20,8 +20,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "doctor", description = "Check this host before a sweep: the PyTorch natives, every device and the "
-    + "batch it fits, LAPACK, the spec's model files, Temporal, the store and its lock, free disk. Exit 0 when "
+@Command(name = "doctor", description = "Check this host before a sweep: the PyTorch natives, every device, its "
+    + "gradients against PyTorch's and the batch it fits, LAPACK, the spec's model files, Temporal, the store and its lock, free disk. Exit 0 when "
     + "nothing fails, 1 otherwise.")
 final class DoctorCommand extends Output implements Callable<Integer> {
   @Parameters(index = "0", arity = "0..1", paramLabel = "SPEC", description = "The sweep to check for (its network, "
@@ -41,6 +41,7 @@ final class DoctorCommand extends Output implements Callable<Integer> {
     checks.add(EngineChecks.engine());
     List<Device> devices = devices();
     checks.addAll(EngineChecks.devices(devices));
+    checks.addAll(EngineChecks.gradients(devices));
     ExperimentSpec loaded = null;
     if (spec != null) {
       try {

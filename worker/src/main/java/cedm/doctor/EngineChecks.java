@@ -3,6 +3,7 @@ package cedm.doctor;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.util.cuda.CudaUtils;
+import cedm.edm.GradientSelfCheck;
 import cedm.eval.FrechetDistance;
 import java.io.IOException;
 import java.lang.management.MemoryUsage;
@@ -47,6 +48,24 @@ public final class EngineChecks {
       } else {
         checks.add(Check.ok(name, String.format(Locale.ROOT, "%d cores, %.1f GiB memory available of %.1f GiB",
             Runtime.getRuntime().availableProcessors(), hostMemory("MemAvailable") / GIB, hostMemory("MemTotal") / GIB)));
+      }
+    }
+    return checks;
+  }
+
+  /**
+   * A row per distinct device: one EDM training step of a tiny network, its gradients against
+   * PyTorch's reference ({@link GradientSelfCheck}); a device that computes them wrong fails.
+   */
+  public static List<Check> gradients(List<Device> devices) {
+    List<Check> checks = new ArrayList<>();
+    for (Device d : devices.stream().distinct().toList()) {
+      String name = "gradients " + d;
+      try {
+        GradientSelfCheck.Result result = GradientSelfCheck.run(d);
+        checks.add(result.passed() ? Check.ok(name, result.describe()) : Check.fail(name, result.describe()));
+      } catch (RuntimeException e) {
+        checks.add(Check.fail(name, "the gradient self-check did not run: " + e.getMessage()));
       }
     }
     return checks;

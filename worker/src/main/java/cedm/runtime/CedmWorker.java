@@ -7,6 +7,7 @@ import cedm.activities.EvaluationActivitiesImpl;
 import cedm.activities.FeatureActivitiesImpl;
 import cedm.activities.KnnActivitiesImpl;
 import cedm.activities.TrainingActivitiesImpl;
+import cedm.edm.GradientSelfCheck;
 import cedm.store.ArtifactStore;
 import cedm.workflow.CmaxSearchWorkflowImpl;
 import cedm.workflow.StageOptions;
@@ -26,6 +27,7 @@ import java.util.List;
  * device with its own worker; trainings on N devices come from the queue of width N
  * ({@link StageOptions#gpuQueue}), polled for every width the worker's devices can hold.
  * While it runs, the state of the store's sweeps is kept on the metrics registry ({@link SweepMetrics}).
+ * A worker with GPU stages does not start on a device that fails {@link GradientSelfCheck}.
  */
 public final class CedmWorker implements AutoCloseable {
   /** How often the sweeps' state is read for metrics. */
@@ -48,6 +50,8 @@ public final class CedmWorker implements AutoCloseable {
       return;
     }
     DevicePool pool = config.gpus().isEmpty() ? DevicePool.cpu(config.gpuCpuSlots()) : DevicePool.gpus(config.gpus());
+    // A device whose backward pass is wrong would train every model silently wrong (issue 25).
+    GradientSelfCheck.require(pool.devices());
     for (int i = 0; i < pool.size(); i++) {
       // A worker per device (a factory each: a factory serves a queue once), one stage at a time,
       // so each stage knows its device; the pool keeps them off the devices a wider training holds.
