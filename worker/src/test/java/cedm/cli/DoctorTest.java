@@ -23,6 +23,8 @@ class DoctorTest {
     assertEquals(0, doctor.exitCode(), doctor.out() + doctor.err());
     assertTrue(row(doctor, "OK", "engine", "PyTorch 2.7.1"), doctor.out());
     assertTrue(row(doctor, "OK", "device cpu()", "GiB memory available"), doctor.out());
+    assertTrue(row(doctor, "OK", "gradients cpu()", "gradients of a tiny EDM step equal PyTorch's reference on cpu(): "
+        + "largest relative error"), doctor.out());
     assertTrue(doctor.out().lines().anyMatch(l -> l.matches("OK +training on cpu\\(\\) +tiny 16px: [0-9.]+ images/s at "
         + "batch 4; \\d+ MB \\+ [0-9.]+ MB per image, so batch_gpu up to [0-9,]+ fits .* \\(the spec asks 32 per device\\)")),
         doctor.out());
