@@ -7,6 +7,7 @@ import cedm.doctor.ModelChecks;
 import cedm.doctor.StoreChecks;
 import cedm.doctor.TemporalCheck;
 import cedm.doctor.TrainingFit;
+import cedm.runtime.GpuList;
 import cedm.spec.ExperimentSpec;
 import cedm.spec.SpecException;
 import cedm.spec.SpecLoader;
@@ -17,7 +18,6 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "doctor", description = "Check this host before a sweep: the PyTorch natives, every device, its "
@@ -28,9 +28,7 @@ final class DoctorCommand extends Output implements Callable<Integer> {
       + "model files and footprint); without it, the host alone.")
   Path spec;
 
-  @Option(names = "--gpus", defaultValue = "cpu", paramLabel = "LIST",
-      description = "The devices a worker here would use, as `cedm worker --gpus` (default ${DEFAULT-VALUE}).")
-  String gpus;
+  @Mixin GpusOption gpus;
 
   @Mixin ConnectionMixin connection;
   @Mixin StoreOptions store;
@@ -39,7 +37,8 @@ final class DoctorCommand extends Output implements Callable<Integer> {
   public Integer call() throws Exception {
     List<Check> checks = new ArrayList<>();
     checks.add(EngineChecks.engine());
-    List<Device> devices = devices();
+    GpuList list = gpus.list();
+    List<Device> devices = list.devices().stream().distinct().toList();
     checks.addAll(EngineChecks.devices(devices));
     checks.addAll(EngineChecks.gradients(devices));
     ExperimentSpec loaded = null;
@@ -52,6 +51,7 @@ final class DoctorCommand extends Output implements Callable<Integer> {
       }
     }
     if (loaded != null) {
+      checks.add(EngineChecks.trialWidth(loaded.runtime(), list));
       for (Device d : devices) {
         checks.add(TrainingFit.check(loaded, d));
       }
@@ -78,26 +78,5 @@ final class DoctorCommand extends Output implements Callable<Integer> {
     long warned = checks.stream().filter(c -> c.status() == Check.Status.WARN).count();
     out.println(failed == 0 ? "cedm doctor: nothing failed" + (warned > 0 ? " (" + warned + " warning(s))" : "")
         : "cedm doctor: " + failed + " check(s) failed");
-  }
-
-  /** The devices of --gpus: CUDA ids, or the CPU for 'cpu' and 'cpu:N' (one probe covers its slots). */
-  private List<Device> devices() {
-    String list = gpus.trim().toLowerCase(java.util.Locale.ROOT);
-    if (list.equals("none")) {
-      return List.of();
-    }
-    if (list.equals("cpu") || list.startsWith("cpu:")) {
-      return List.of(Device.cpu());
-    }
-    List<Device> devices = new ArrayList<>();
-    for (String id : list.split(",")) {
-      try {
-        devices.add(Device.gpu(Integer.parseInt(id.trim())));
-      } catch (NumberFormatException e) {
-        throw new UserError("--gpus " + gpus + ": '" + id.trim() + "' is not a device id (allowed: e.g. 0,1 or cpu "
-            + "or none)", 2);
-      }
-    }
-    return devices;
   }
 }

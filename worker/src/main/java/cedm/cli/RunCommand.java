@@ -3,6 +3,7 @@ package cedm.cli;
 import cedm.workflow.FailureCause;
 import cedm.runtime.ConnectionOptions;
 import cedm.runtime.CedmWorker;
+import cedm.runtime.GpuList;
 import cedm.runtime.WorkerConfig;
 import cedm.runtime.EmbeddedTemporal;
 import cedm.runtime.MetricsEndpoint;
@@ -10,6 +11,7 @@ import cedm.runtime.SweepClient;
 import cedm.runtime.SweepRecords;
 import cedm.report.SweepReport;
 import cedm.spec.LoadedSpec;
+import cedm.spec.RuntimeSpec;
 import cedm.spec.SpecLoader;
 import cedm.workflow.StageReport;
 import cedm.workflow.Probe;
@@ -49,16 +51,20 @@ final class RunCommand extends Output implements Callable<Integer> {
   @Option(names = "--cpu-slots", description = "CPU stages run at once (default: number of cores).")
   Integer cpuSlots;
 
+  @Mixin GpusOption gpus;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = out();
     LoadedSpec loaded = SpecLoader.load(spec);
     int slots = cpuSlots != null ? cpuSlots : Runtime.getRuntime().availableProcessors();
+    GpuList devices = gpus.list();
+    requireDevicesFor(loaded.spec().runtime(), devices);
+    WorkerConfig config = devices.worker(loaded.spec().runtime().cpuQueue(), loaded.spec().runtime().gpuQueue(), slots);
     try (MetricsEndpoint endpoint = metrics.start(err());
         EmbeddedTemporal server = EmbeddedTemporal.start(port);
         Connected c = new Connected(ConnectionOptions.plain(server.target(), "default"), store.open());
-        CedmWorker worker = new CedmWorker(c.client, c.store,
-            WorkerConfig.cpuOnly(loaded.spec().runtime().cpuQueue(), loaded.spec().runtime().gpuQueue(), slots)).start()) {
+        CedmWorker worker = new CedmWorker(c.client, c.store, config).start()) {
       out.println("cedm: running " + spec + " as sweep " + loaded.sweepId());
       out.println("cedm: store " + c.store.root() + ", embedded Temporal on " + server.target()
           + (endpoint == null ? "" : ", metrics at " + endpoint.url()));
@@ -81,6 +87,23 @@ final class RunCommand extends Output implements Callable<Integer> {
         out.println("cedm: finished stages are kept; fix the cause and run again");
         return 1;
       }
+    }
+  }
+
+  /**
+   * The embedded worker is the only one: a stage it cannot take would wait for ever, so the run
+   * does not start (exit 2, before anything is submitted) when its devices cannot hold a training.
+   */
+  private void requireDevicesFor(RuntimeSpec runtime, GpuList devices) {
+    if (devices.slots() == 0) {
+      throw new UserError("--gpus none: cedm run's own worker runs the GPU stages and needs a device (allowed: "
+          + GpuList.ALLOWED.replace(" or none", "") + ")", 2);
+    }
+    if (runtime.gpusPerTrial() > devices.slots()) {
+      throw new UserError(spec + ": runtime.gpus_per_trial is " + runtime.gpusPerTrial() + ", but --gpus "
+          + devices.text() + " gives this run " + devices.slots() + " device(s), so no worker would take the trainings; "
+          + "give --gpus " + runtime.gpusPerTrial() + " devices (CUDA ids, or cpu:" + runtime.gpusPerTrial()
+          + ") or set runtime.gpus_per_trial: " + devices.slots(), 2);
     }
   }
 

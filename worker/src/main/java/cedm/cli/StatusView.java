@@ -75,6 +75,9 @@ final class StatusView {
           if (r.started()) {
             s.append(" on ").append(r.worker());
           }
+          if (r.waiting() != null) {
+            s.append(' ').append(r.waiting().describe());
+          }
           if (r.lastFailure() != null) {
             s.append(" (").append(attempt(r)).append(", last failure: ").append(r.lastFailure()).append(')');
           }
@@ -112,6 +115,9 @@ final class StatusView {
       running.stream().filter(r -> r.stage().equals(stage.stage())).findFirst().ifPresent(r -> {
         if (r.progress() != null) {
           s.append(' ').append(bar(r.progress()));
+        }
+        if (r.waiting() != null) {
+          s.append(' ').append(r.waiting().describe());
         }
         if (r.lastFailure() != null) {
           s.append(" (").append(attempt(r)).append(", last failure: ").append(r.lastFailure()).append(')');

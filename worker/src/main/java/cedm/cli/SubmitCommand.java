@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "submit", description = "Start the sweep of a spec; the same spec again attaches to the running sweep.")
+@Command(name = "submit", description = "Start the sweep of a spec; the same spec again attaches to the running sweep. "
+    + "Warns about each queue the sweep needs that no worker polls.")
 final class SubmitCommand extends Output implements Callable<Integer> {
   @Mixin ConnectionMixin connection;
   @Mixin StoreOptions store;
@@ -24,6 +25,9 @@ final class SubmitCommand extends Output implements Callable<Integer> {
       SweepClient.Submission s = c.sweeps.submit(loaded);
       out().println((s.attached() ? "attached to the running sweep " : "submitted sweep ") + s.sweepId());
       out().println("watch it with: cedm status " + s.sweepId());
+      c.sweeps.unpolled(loaded.spec().runtime()).ifPresent(queues -> queues.forEach(need -> err().println(
+          "cedm: warning: no worker polls " + need.queue() + " (" + need.work() + "): those stages wait until "
+              + need.workerNeeds() + " starts")));
     }
     return 0;
   }

@@ -5,6 +5,9 @@ import ai.djl.engine.Engine;
 import ai.djl.util.cuda.CudaUtils;
 import cedm.edm.GradientSelfCheck;
 import cedm.eval.FrechetDistance;
+import cedm.runtime.GpuList;
+import cedm.spec.RuntimeSpec;
+import cedm.workflow.StageOptions;
 import java.io.IOException;
 import java.lang.management.MemoryUsage;
 import java.nio.file.Files;
@@ -69,6 +72,23 @@ public final class EngineChecks {
       }
     }
     return checks;
+  }
+
+  /**
+   * runtime.gpus_per_trial against the devices of --gpus: a training wider than the worker's
+   * devices goes to a queue that worker never polls, and would wait there for ever.
+   */
+  public static Check trialWidth(RuntimeSpec runtime, GpuList gpus) {
+    String name = "runtime.gpus_per_trial";
+    int need = runtime.gpusPerTrial();
+    int have = gpus.slots();
+    if (need > have) {
+      return Check.fail(name, need + " devices per training, but --gpus " + gpus.text() + " gives " + have
+          + ": a worker like this one never takes the trainings (queue "
+          + StageOptions.gpuQueue(runtime.gpuQueue(), need) + "); give --gpus " + need + " devices (CUDA ids or cpu:"
+          + need + ") or set runtime.gpus_per_trial: " + Math.max(1, have));
+    }
+    return Check.ok(name, need + " device(s) per training; --gpus " + gpus.text() + " gives " + have);
   }
 
   private static final double GIB = 1024.0 * 1024 * 1024;

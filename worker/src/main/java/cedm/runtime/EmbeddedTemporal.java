@@ -14,7 +14,8 @@ import java.util.List;
  * every interface). It keeps no history across restarts, which is why every stage is memoised in
  * the artifact store: a new server and a re-submitted spec continue where the last run stopped.
  * Workflow tasks never go to sticky queues ({@link NoStickyDispatch}), so a worker that dies does
- * not take its sweeps with it.
+ * not take its sweeps with it. DescribeTaskQueue is answered with the pollers it has seen
+ * ({@link TaskQueuePollers}), so clients can tell a queue that nobody polls.
  */
 public final class EmbeddedTemporal implements AutoCloseable {
   private final TestServicesStarter services;
@@ -31,7 +32,7 @@ public final class EmbeddedTemporal implements AutoCloseable {
     TestServicesStarter services = new TestServicesStarter(true, 0);
     NettyServerBuilder builder =
         NettyServerBuilder.forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
-    GRPCServerHelper.registerServicesAndHealthChecks(services.getServices(), builder, List.of(new NoStickyDispatch()));
+    GRPCServerHelper.registerServicesAndHealthChecks(services.getServices(), builder, List.of(new NoStickyDispatch(), new TaskQueuePollers(java.time.Clock.systemUTC())));
     Server server = builder.build().start();
     return new EmbeddedTemporal(services, server);
   }

@@ -1,5 +1,17 @@
 package cedm.runtime;
 
+import cedm.spec.RuntimeSpec;
+import cedm.workflow.StageOptions;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.temporal.api.enums.v1.TaskQueueKind;
+import io.temporal.api.enums.v1.TaskQueueType;
+import io.temporal.api.taskqueue.v1.TaskQueue;
+import io.temporal.api.workflowservice.v1.DescribeTaskQueueRequest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
 import cedm.activity.StageProgress;
 import cedm.spec.ExperimentSpec;
 import cedm.spec.LoadedSpec;
@@ -172,9 +184,10 @@ public final class SweepClient {
    * @param started a worker is running it (not only scheduled)
    * @param worker the identity (pid@host) of the worker that took it last, empty before any did
    * @param workflowId the workflow that runs it: the sweep, its search or one of its trials
+   * @param waiting set when it is scheduled on a queue that no worker polls, null otherwise
    */
   public record RunningStage(String stage, int attempt, int maxAttempts, String lastFailure, StageProgress progress, String activityType,
-      boolean started, String worker, String workflowId) {
+      boolean started, String worker, String workflowId, Waiting waiting) {
     /** How people see it: its progress's label ("training temi-C=8"), or the stage's name before a heartbeat. */
     public String label() {
       return progress != null ? progress.label() : stage;
@@ -187,15 +200,106 @@ public final class SweepClient {
    */
   public List<RunningStage> running(String sweepId) {
     List<RunningStage> running = new ArrayList<>();
+    QueueCheck queues = new QueueCheck(runtimeOf(sweepId));
     DescribeWorkflowExecutionResponse sweep = describe(sweepId);
-    collect(sweep, running);
+    collect(sweep, running, queues);
     for (var child : sweep.getPendingChildrenList()) {
-      describeIfKnown(child.getWorkflowId()).ifPresent(d -> collect(d, running));
+      describeIfKnown(child.getWorkflowId()).ifPresent(d -> collect(d, running, queues));
     }
     return running;
   }
 
-  private void collect(DescribeWorkflowExecutionResponse execution, List<RunningStage> running) {
+  /** A stage scheduled on a queue that no worker polls: since when, and what a worker needs to take it. */
+  public record Waiting(String queue, String workerNeeds, Duration since) {
+    public String describe() {
+      return "waiting " + span(since) + ": no worker polls " + queue + "; it needs " + workerNeeds;
+    }
+
+    /** 45s, 3m12s, 2h05m. */
+    public static String span(Duration d) {
+      long s = Math.max(0, d.toSeconds());
+      if (s < 60) {
+        return s + "s";
+      }
+      if (s < 3600) {
+        return s / 60 + "m" + String.format(java.util.Locale.ROOT, "%02d", s % 60) + "s";
+      }
+      return s / 3600 + "h" + String.format(java.util.Locale.ROOT, "%02d", s % 3600 / 60) + "m";
+    }
+  }
+
+  /**
+   * The queues of the sweep's spec that no worker polls now (DescribeTaskQueue); empty when the
+   * server cannot say (an implementation without that call).
+   */
+  public Optional<List<SweepQueues.Need>> unpolled(RuntimeSpec runtime) {
+    QueueCheck check = new QueueCheck(Optional.of(runtime));
+    List<SweepQueues.Need> out = new ArrayList<>();
+    for (SweepQueues.Need need : SweepQueues.of(runtime)) {
+      Optional<Boolean> polled = check.polled(need.queue(), need.devices() == 0);
+      if (polled.isEmpty()) {
+        return Optional.empty();
+      }
+      if (!polled.get()) {
+        out.add(need);
+      }
+    }
+    return Optional.of(out);
+  }
+
+  private Optional<RuntimeSpec> runtimeOf(String sweepId) {
+    try {
+      return Optional.of(records.load(sweepId).runtime());
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** DescribeTaskQueue for one status read, each queue asked once. */
+  private final class QueueCheck {
+    private final Optional<RuntimeSpec> runtime;
+    private final Map<String, Optional<Boolean>> answers = new HashMap<>();
+
+    QueueCheck(Optional<RuntimeSpec> runtime) {
+      this.runtime = runtime;
+    }
+
+    /** Whether a worker polls {@code queue} (its workflow side when {@code workflows}); empty when the server cannot say. */
+    Optional<Boolean> polled(String queue, boolean workflows) {
+      return answers.computeIfAbsent(queue + (workflows ? "/workflow" : "/activity"), k -> {
+        try {
+          return Optional.of(client.getWorkflowServiceStubs().blockingStub().describeTaskQueue(
+              DescribeTaskQueueRequest.newBuilder()
+                  .setNamespace(client.getOptions().getNamespace())
+                  .setTaskQueue(TaskQueue.newBuilder().setName(queue).setKind(TaskQueueKind.TASK_QUEUE_KIND_NORMAL))
+                  .setTaskQueueType(workflows ? TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW : TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY)
+                  .build()).getPollersCount() > 0);
+        } catch (StatusRuntimeException e) {
+          if (e.getStatus().getCode() == Status.Code.UNIMPLEMENTED) {
+            return Optional.empty();
+          }
+          throw e;
+        }
+      });
+    }
+
+    /** Set for a stage that waits, scheduled on a queue that nobody polls. */
+    Waiting waiting(PendingActivityInfo activity) {
+      if (activity.getState() != PendingActivityState.PENDING_ACTIVITY_STATE_SCHEDULED || runtime.isEmpty()) {
+        return null;
+      }
+      Optional<String> queue = StageOptions.queueOf(activity.getActivityType().getName(), runtime.get());
+      if (queue.isEmpty() || polled(queue.get(), false).orElse(true)) {
+        return null;
+      }
+      String needs = SweepQueues.of(runtime.get()).stream().filter(n -> n.queue().equals(queue.get())).findFirst()
+          .map(SweepQueues.Need::workerNeeds).orElse("a worker on that queue");
+      Instant scheduled = Instant.ofEpochSecond(activity.getScheduledTime().getSeconds(), activity.getScheduledTime().getNanos());
+      return new Waiting(queue.get(), needs, Duration.between(scheduled, Instant.now()));
+    }
+  }
+
+  private void collect(DescribeWorkflowExecutionResponse execution, List<RunningStage> running, QueueCheck queues) {
     for (PendingActivityInfo activity : execution.getPendingActivitiesList()) {
       StageProgress progress = null;
       if (activity.hasHeartbeatDetails()) {
@@ -207,7 +311,7 @@ public final class SweepClient {
       String stage = progress != null ? progress.stage() : activity.getActivityType().getName();
       running.add(new RunningStage(stage, activity.getAttempt(), activity.getMaximumAttempts(), failure, progress, activity.getActivityType().getName(),
           activity.getState() == PendingActivityState.PENDING_ACTIVITY_STATE_STARTED, activity.getLastWorkerIdentity(),
-          execution.getWorkflowExecutionInfo().getExecution().getWorkflowId()));
+          execution.getWorkflowExecutionInfo().getExecution().getWorkflowId(), queues.waiting(activity)));
     }
   }
 

@@ -10,9 +10,4 @@ import java.util.List;
  *     everything; a training on N replicas takes N of them), 0 to serve no GPU stages
  */
 public record WorkerConfig(String cpuQueue, String gpuQueue, int cpuSlots, List<Integer> gpus, int gpuCpuSlots) {
-
-  /** Everything on this machine's CPU, one GPU stage at a time, as `cedm run` does. */
-  public static WorkerConfig cpuOnly(String cpuQueue, String gpuQueue, int cpuSlots) {
-    return new WorkerConfig(cpuQueue, gpuQueue, cpuSlots, List.of(), 1);
-  }
 }

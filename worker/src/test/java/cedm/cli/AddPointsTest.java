@@ -3,6 +3,7 @@ package cedm.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import cedm.runtime.GpuList;
 import cedm.runtime.CedmWorker;
 import cedm.runtime.ConnectionOptions;
 import cedm.runtime.EmbeddedTemporal;
@@ -45,7 +46,7 @@ class AddPointsTest {
 
       WorkflowServiceStubs stubs = ConnectionOptions.plain(target, "default").connect();
       try (CedmWorker worker = new CedmWorker(ConnectionOptions.plain(target, "default").client(stubs),
-          new ArtifactStore(Path.of(store)), WorkerConfig.cpuOnly("cedm-cpu", "cedm-gpu", 2)).start()) {
+          new ArtifactStore(Path.of(store)), GpuList.parse("cpu").worker("cedm-cpu", "cedm-gpu", 2)).start()) {
         WorkflowClient client = ConnectionOptions.plain(target, "default").client(stubs);
         client.newUntypedWorkflowStub(sweepId).getResult(Object.class);
       } finally {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import cedm.store.ArtifactStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -89,10 +90,9 @@ class CliTest {
     assertTrue(cli.err().startsWith("cedm: cannot reach Temporal at 127.0.0.1:1 (start one with `cedm server`"), cli.err());
   }
 
-  @Test
-  void runTwiceComputesOnceThenReusesEverything() throws Exception {
-    Path spec = tmp.resolve("small.yaml");
-    Files.writeString(spec, """
+  /** A sweep small enough for a test: 300 shapes, k-means at C = 4 only, a few training steps, 16 samples. */
+  static String smallSpec(String runtime) {
+    return """
         name: small
         dataset:
           kind: shapes
@@ -111,9 +111,27 @@ class CliTest {
           methods: [kmeans]
         training: {preset: tiny, duration_mimg: 0.0002, batch_size: 16, checkpoint_kimg: 0.1, tick_kimg: 0.1}
         evaluation: {feature_network: builtin, sets: 1, samples_per_set: 16, batch_size: 16, shard_size: 16, steps: 4}
-        """);
+        """ + runtime;
+  }
+
+  /**
+   * Issue 26: a training on two devices runs on two CPU slots (its replicas), and a run whose
+   * devices cannot hold it stops at once with one line, before anything is submitted.
+   */
+  @Test
+  void runTwiceOnTwoCpuSlotsComputesOnceThenReusesEverything() throws Exception {
+    Path spec = tmp.resolve("small.yaml");
+    Files.writeString(spec, smallSpec("runtime: {gpus_per_trial: 2}\n"));
     String store = tmp.resolve("store").toString();
-    Cli first = Cli.run("run", spec.toString(), "--store", store);
+    Cli tooNarrow = Cli.run("run", spec.toString(), "--store", store, "--gpus", "cpu");
+    assertEquals(2, tooNarrow.exitCode(), tooNarrow.out() + tooNarrow.err());
+    assertEquals("cedm: " + spec + ": runtime.gpus_per_trial is 2, but --gpus cpu gives this run 1 device(s), so no "
+        + "worker would take the trainings; give --gpus 2 devices (CUDA ids, or cpu:2) or set runtime.gpus_per_trial: 1\n",
+        tooNarrow.err());
+    assertEquals("", tooNarrow.out());
+    assertFalse(Files.exists(Path.of(store, "sweeps")), "nothing submitted");
+
+    Cli first = Cli.run("run", spec.toString(), "--store", store, "--gpus", "cpu:2");
     assertEquals(0, first.exitCode(), first.out() + first.err());
     assertTrue(first.out().contains("(computed)"), first.out());
     assertFalse(first.out().contains("(reused)"), first.out());
@@ -123,7 +141,9 @@ class CliTest {
     assertTrue(status.out().startsWith("state: finished (the server at 127.0.0.1:1 does not answer; this is the record "
         + "its run left in the store)\nsweep " + sweep + ": done\n"), status.out());
     assertTrue(status.out().contains("  kmeans-C=4       done"), status.out());
-    Cli second = Cli.run("run", spec.toString(), "--store", store);
+    assertTrue(new ArtifactStore(Path.of(store)).ledger().entries(sweep).stream()
+        .anyMatch(e -> e.stage().equals("training") && e.devices() == 2), "the training ran on two CPU slots");
+    Cli second = Cli.run("run", spec.toString(), "--store", store, "--gpus", "cpu:2");
     assertEquals(0, second.exitCode(), second.out() + second.err());
     assertTrue(second.out().contains("every stage was reused from the store, nothing was recomputed"), second.out());
     assertFalse(second.out().contains("(computed)"), second.out());

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import cedm.runtime.GpuList;
 import cedm.runtime.CedmWorker;
 import cedm.runtime.ConnectionOptions;
 import cedm.runtime.LocalSweeps;
@@ -324,7 +325,7 @@ class FaultSuiteTest {
     Files.delete(model);
     try (LocalSweeps local = LocalSweeps.start(new ArtifactStore(store))) {
       String sweep = local.sweeps().submit(loaded).sweepId();
-      WorkerConfig config = WorkerConfig.cpuOnly(loaded.spec().runtime().cpuQueue(), loaded.spec().runtime().gpuQueue(), 2);
+      WorkerConfig config = GpuList.parse("cpu").worker(loaded.spec().runtime().cpuQueue(), loaded.spec().runtime().gpuQueue(), 2);
       try (CedmWorker worker = local.worker(config)) {
         WorkflowFailedException e = assertThrows(WorkflowFailedException.class, () -> local.sweeps().result(sweep));
         faults++;

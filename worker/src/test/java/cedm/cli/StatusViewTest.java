@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import cedm.activity.RunLabels;
 import cedm.activity.StageProgress;
 import cedm.report.DeviceTime;
+import cedm.runtime.SweepClient;
 import cedm.runtime.SweepClient.RunningStage;
 import cedm.store.DeviceLedger;
 import cedm.spec.ClusteringMethod;
@@ -33,9 +34,9 @@ class StatusViewTest {
     List<TrialResult> trials = List.of(new TrialResult(point, TrialState.RUNNING, null, null, null, ""));
     RunLabels labels = new RunLabels("s1", "temi-C=4", 4);
     RunningStage training = new RunningStage("training", 1, 10, null, StageProgress.of("training", labels, 1, 2, "kimg"),
-        "training", true, "4242@gpu-7", "s1/temi-C=4");
+        "training", true, "4242@gpu-7", "s1/temi-C=4", null);
     RunningStage otherSweep = new RunningStage("training", 1, 10, null, StageProgress.of("training", labels, 2, 2, "kimg"),
-        "training", true, "7@gpu-1", "s2/temi-C=4");
+        "training", true, "7@gpu-1", "s2/temi-C=4", null);
     assertEquals("training temi-C=4", training.label());
     assertEquals(List.of("grid", "  temi-C=4         running  training [############------------] 1/2 kimg on 4242@gpu-7"),
         StatusView.trials("s1", trials, List.of(otherSweep, training)));
@@ -46,9 +47,19 @@ class StatusViewTest {
     GridPoint point = new GridPoint(GridPoint.Kind.CLUSTERS, ClusteringMethod.KMEANS, 3);
     List<TrialResult> trials = List.of(new TrialResult(point, TrialState.RUNNING, null, null, null, ""));
     RunningStage retrying = new RunningStage("clustering", 3, 10, "/store/x.npy: No space left on device", null,
-        "clustering", false, "9@cpu-1", "s1/kmeans-C=3");
+        "clustering", false, "9@cpu-1", "s1/kmeans-C=3", null);
     assertEquals(List.of("grid", "  kmeans-C=3       running  clustering (attempt 3 of 10, last failure: "
         + "/store/x.npy: No space left on device)"), StatusView.trials("s1", trials, List.of(retrying)));
+  }
+
+  @Test
+  void aStageOnAQueueThatNobodyPollsSaysSoAndForHowLong() {
+    GridPoint point = new GridPoint(GridPoint.Kind.CLUSTERS, ClusteringMethod.TEMI, 4);
+    List<TrialResult> trials = List.of(new TrialResult(point, TrialState.RUNNING, null, null, null, ""));
+    RunningStage waiting = new RunningStage("training", 1, 10, null, null, "training", false, "", "s1/temi-C=4",
+        new SweepClient.Waiting("cedm-gpu-x2", "a worker with at least 2 devices", java.time.Duration.ofSeconds(192)));
+    assertEquals(List.of("grid", "  temi-C=4         running  training waiting 3m12s: no worker polls cedm-gpu-x2; it "
+        + "needs a worker with at least 2 devices"), StatusView.trials("s1", trials, List.of(waiting)));
   }
 
   @Test

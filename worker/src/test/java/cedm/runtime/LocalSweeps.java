@@ -32,6 +32,11 @@ public final class LocalSweeps implements AutoCloseable {
     }
   }
 
+  /** host:port of the embedded server, for the command line's --target. */
+  public String target() {
+    return server.target();
+  }
+
   public SweepClient sweeps() {
     return sweeps;
   }

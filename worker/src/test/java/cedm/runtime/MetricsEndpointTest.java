@@ -31,7 +31,7 @@ class MetricsEndpointTest {
       ConnectionOptions options = ConnectionOptions.plain(server.target(), "default");
       WorkflowServiceStubs stubs = options.connect();
       WorkflowClient client = options.client(stubs);
-      try (CedmWorker worker = new CedmWorker(client, new ArtifactStore(tmp), WorkerConfig.cpuOnly("q-cpu", "q-gpu", 1))
+      try (CedmWorker worker = new CedmWorker(client, new ArtifactStore(tmp), GpuList.parse("cpu").worker("q-cpu", "q-gpu", 1))
           .start()) {
         HttpClient http = HttpClient.newHttpClient();
         String body = "";

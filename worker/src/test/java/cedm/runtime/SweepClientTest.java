@@ -47,7 +47,7 @@ class SweepClientTest {
       assertTrue(third.attached());
       assertEquals(a.get().runId(), third.runId());
 
-      try (CedmWorker worker = local.worker(WorkerConfig.cpuOnly("cedm-cpu", "cedm-gpu", 2))) {
+      try (CedmWorker worker = local.worker(GpuList.parse("cpu").worker("cedm-cpu", "cedm-gpu", 2))) {
         SweepResult first = sweeps.result(spec.sweepId());
         assertFalse(first.stages().get(0).reused());
         SweepClient.Submission again = sweeps.resume(spec.sweepId());

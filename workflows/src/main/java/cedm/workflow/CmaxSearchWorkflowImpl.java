@@ -14,7 +14,7 @@ public final class CmaxSearchWorkflowImpl implements CmaxSearchWorkflow {
   public CmaxResult search(CmaxRequest request) {
     search = new CmaxSearch(request.search());
     ClusteringActivities clustering =
-        Workflow.newActivityStub(ClusteringActivities.class, StageOptions.gpu(request.runtime()));
+        Workflow.newActivityStub(ClusteringActivities.class, StageOptions.of(ClusteringActivities.class, request.runtime()));
     int cMax = search.run(c -> Probe.of(clustering.cluster(new ClusteringRequest(request.featuresId(), request.knnId(),
         request.clustering().method(), c, request.clustering(), request.seed(),
         new RunLabels(request.sweepId(), RunLabels.CMAX_SEARCH, c)))));

@@ -1,10 +1,20 @@
 package cedm.workflow;
 
+import cedm.activity.ClusteringActivities;
+import cedm.activity.DatasetActivities;
+import cedm.activity.EvaluationActivities;
 import cedm.activity.Failures;
+import cedm.activity.FeatureActivities;
+import cedm.activity.KnnActivities;
+import cedm.activity.TrainingActivities;
 import cedm.spec.RuntimeSpec;
+import io.temporal.activity.ActivityMethod;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
+import java.lang.reflect.Method;
 import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * Activity options of the stages. Long stages heartbeat; a silent worker is replaced after the
@@ -19,17 +29,53 @@ public final class StageOptions {
 
   private StageOptions() {}
 
-  public static ActivityOptions cpu(RuntimeSpec runtime) {
-    return on(runtime.cpuQueue(), runtime);
+  /** Which queue a stage interface's activities go to. */
+  private enum Placement { CPU, GPU, TRAINING }
+
+  private static final Map<Class<?>, Placement> PLACEMENT = Map.of(
+      DatasetActivities.class, Placement.CPU,
+      KnnActivities.class, Placement.CPU,
+      FeatureActivities.class, Placement.GPU,
+      ClusteringActivities.class, Placement.GPU,
+      TrainingActivities.class, Placement.TRAINING,
+      EvaluationActivities.class, Placement.GPU);
+
+  /** The options of the stages of {@code activities}, one of the stage interfaces. */
+  public static ActivityOptions of(Class<?> activities, RuntimeSpec runtime) {
+    return on(queue(placement(activities), runtime), runtime);
   }
 
-  public static ActivityOptions gpu(RuntimeSpec runtime) {
-    return on(runtime.gpuQueue(), runtime);
+  /**
+   * The task queue an activity of type {@code activityType} (its {@code @ActivityMethod} name) is
+   * scheduled on; empty for a type no stage interface declares.
+   */
+  public static Optional<String> queueOf(String activityType, RuntimeSpec runtime) {
+    for (Map.Entry<Class<?>, Placement> e : PLACEMENT.entrySet()) {
+      for (Method m : e.getKey().getMethods()) {
+        ActivityMethod name = m.getAnnotation(ActivityMethod.class);
+        if (name != null && name.name().equals(activityType)) {
+          return Optional.of(queue(e.getValue(), runtime));
+        }
+      }
+    }
+    return Optional.empty();
   }
 
-  /** A training on runtime.gpus_per_trial devices: the GPU queue of that width. */
-  public static ActivityOptions training(RuntimeSpec runtime) {
-    return on(gpuQueue(runtime.gpuQueue(), runtime.gpusPerTrial()), runtime);
+  private static Placement placement(Class<?> activities) {
+    Placement p = PLACEMENT.get(activities);
+    if (p == null) {
+      throw new IllegalArgumentException(activities + " is not a stage interface");
+    }
+    return p;
+  }
+
+  /** CPU stages on the CPU queue; training on the GPU queue of runtime.gpus_per_trial's width; the rest on the GPU queue. */
+  private static String queue(Placement placement, RuntimeSpec runtime) {
+    return switch (placement) {
+      case CPU -> runtime.cpuQueue();
+      case GPU -> runtime.gpuQueue();
+      case TRAINING -> gpuQueue(runtime.gpuQueue(), runtime.gpusPerTrial());
+    };
   }
 
   /**

@@ -80,9 +80,9 @@ public final class SweepWorkflowImpl implements SweepWorkflow {
         stages.add(StageReport.pending(stage));
       }
       RunLabels labels = RunLabels.sweep(sweepId);
-      DatasetActivities datasets = Workflow.newActivityStub(DatasetActivities.class, StageOptions.cpu(spec.runtime()));
-      FeatureActivities features = Workflow.newActivityStub(FeatureActivities.class, StageOptions.gpu(spec.runtime()));
-      KnnActivities knn = Workflow.newActivityStub(KnnActivities.class, StageOptions.cpu(spec.runtime()));
+      DatasetActivities datasets = Workflow.newActivityStub(DatasetActivities.class, StageOptions.of(DatasetActivities.class, spec.runtime()));
+      FeatureActivities features = Workflow.newActivityStub(FeatureActivities.class, StageOptions.of(FeatureActivities.class, spec.runtime()));
+      KnnActivities knn = Workflow.newActivityStub(KnnActivities.class, StageOptions.of(KnnActivities.class, spec.runtime()));
       dataset = stage(DATASET, () -> datasets.importDataset(new DatasetRequest(spec.dataset(), spec.seed(), labels)));
       FeaturesArtifact extracted = stage(FEATURES,
           () -> features.extractFeatures(new FeaturesRequest(dataset.artifactId(), spec.features(), spec.seed(), labels)));

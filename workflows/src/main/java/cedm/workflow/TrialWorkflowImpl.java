@@ -52,7 +52,7 @@ public final class TrialWorkflowImpl implements TrialWorkflow {
       }
       default -> {
         ClusteringActivities clustering = Workflow.newActivityStub(ClusteringActivities.class,
-            StageOptions.gpu(request.spec().runtime()));
+            StageOptions.of(ClusteringActivities.class, request.spec().runtime()));
         assignments = clustering.cluster(new ClusteringRequest(request.featuresId(), request.knnId(), point.method(),
             point.clusters(), request.spec().clustering(), request.spec().seed(), run));
         labels = assignments.describe();
@@ -60,11 +60,11 @@ public final class TrialWorkflowImpl implements TrialWorkflow {
       }
     }
     TrainingActivities training = Workflow.newActivityStub(TrainingActivities.class,
-        StageOptions.training(request.spec().runtime()));
+        StageOptions.of(TrainingActivities.class, request.spec().runtime()));
     TrainingRequest train = new TrainingRequest(request.datasetId(), conditioning,
         assignments == null ? null : assignments.artifactId(), request.spec().training(), request.spec().seed(), run);
     EvaluationActivities evaluation = Workflow.newActivityStub(EvaluationActivities.class,
-        StageOptions.gpu(request.spec().runtime()));
+        StageOptions.of(EvaluationActivities.class, request.spec().runtime()));
     List<Snapshot> snapshots = new ArrayList<>();
     EvaluationSpec spec = request.spec().evaluation();
     Double rung = request.rungKimg();

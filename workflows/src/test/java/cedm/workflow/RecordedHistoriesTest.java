@@ -60,7 +60,7 @@ class RecordedHistoriesTest {
   public static final class TrialWithAnExtraStep implements TrialWorkflow {
     @Override
     public TrialResult run(TrialRequest request) {
-      Workflow.newActivityStub(KnnActivities.class, StageOptions.cpu(request.spec().runtime()))
+      Workflow.newActivityStub(KnnActivities.class, StageOptions.of(KnnActivities.class, request.spec().runtime()))
           .mineNeighbours(new KnnRequest(request.featuresId(), 5, RunLabels.sweep(request.sweepId())));
       return new TrialWorkflowImpl().run(request);
     }
