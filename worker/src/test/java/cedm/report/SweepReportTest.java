@@ -13,6 +13,7 @@ import cedm.spec.ClusteringMethod;
 import cedm.spec.ExperimentSpec;
 import cedm.spec.SpecLoader;
 import cedm.store.ArtifactStore;
+import cedm.workflow.CurvePoint;
 import cedm.workflow.GridPoint;
 import cedm.workflow.Probe;
 import cedm.workflow.StageReport;
@@ -22,6 +23,9 @@ import cedm.workflow.TrialState;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.text.DecimalFormat;
+import java.text.DecimalFormatSymbols;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,8 +35,10 @@ import java.util.stream.Collectors;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.Styler;
 
 /** A report of a known sweep status: the tables carry its numbers, the figure its series, axes and legend. */
 class SweepReportTest {
@@ -161,6 +167,56 @@ class SweepReportTest {
     String md = Files.readString(tmp.resolve("partial").resolve(SweepReport.MARKDOWN));
     assertTrue(md.contains("The sweep is not finished (search)"), md);
     assertTrue(md.contains("No sample grid"), md);
+  }
+
+  /** The status's trials, each with a curve at these kimg that falls to its final FID. */
+  private static ReportData withCurves(double... kimg) throws Exception {
+    SweepStatus s = status();
+    List<TrialResult> trials = new ArrayList<>();
+    for (TrialResult t : s.trials()) {
+      List<CurvePoint> curve = new ArrayList<>();
+      for (int i = 0; i < kimg.length; i++) {
+        double fid = t.evaluation().fid().get(0) + 0.5 * (kimg.length - 1 - i);
+        curve.add(new CurvePoint(kimg[i], List.of(fid), "eval-" + t.point().id() + "-" + i));
+      }
+      trials.add(new TrialResult(t.point(), t.state(), t.clustering(), t.training(), t.evaluation(), t.note(), curve));
+    }
+    return ReportData.of(new SweepStatus(s.sweepId(), s.phase(), s.stages(), s.cMax(), s.evidence(), trials,
+        s.rungs()), spec());
+  }
+
+  /** The x axis's tick labels as XChart writes them: its decimal pattern, in the chart's locale. */
+  private static String tick(XYChart chart, double x) {
+    return new DecimalFormat(chart.getStyler().getXAxisDecimalPattern(),
+        DecimalFormatSymbols.getInstance(chart.getStyler().getLocale())).format(x);
+  }
+
+  @Test
+  void aShortRunsCurvesAreInKimgWithRoundTicksAndEveryNameInTheLegend() throws Exception {
+    XYChart chart = CurveFigure.chart(withCurves(1.024, 2.016, 3.008));
+    assertEquals("training images seen (kimg)", chart.getXAxisTitle());
+    assertEquals(List.of(1.024, 2.016, 3.008), toList(chart.getSeriesMap().get("temi-C=100").getXData()));
+    assertEquals(0.0, chart.getStyler().getXAxisMin());
+    assertEquals(3.1, chart.getStyler().getXAxisMax(), 1e-12, "a round end past the last snapshot");
+    assertEquals("2", tick(chart, 2.0));
+    assertEquals("2.5", tick(chart, 2.5));
+    assertEquals(Set.of("kmeans-C=50", "temi-C=50", "temi-C=100", "unconditional", "unconditional final",
+        "ground-truth"), chart.getSeriesMap().keySet());
+    assertEquals(Styler.LegendPosition.OutsideE, chart.getStyler().getLegendPosition());
+    assertEquals(Styler.LegendLayout.Vertical, chart.getStyler().getLegendLayout());
+    BitmapEncoder.saveBitmap(chart, tmp.resolve(SweepReport.CURVES).toString(), BitmapEncoder.BitmapFormat.PNG);
+    assertEquals(chart.getWidth(), ImageIO.read(tmp.resolve(SweepReport.CURVES).toFile()).getWidth());
+  }
+
+  @Test
+  void thePapersCurvesAreInMimg() throws Exception {
+    XYChart chart = CurveFigure.chart(withCurves(50_000, 100_000, 150_000, 200_000.512));
+    assertEquals("training images seen (Mimg)", chart.getXAxisTitle());
+    double[] x = chart.getSeriesMap().get("kmeans-C=50").getXData();
+    assertEquals(List.of(50.0, 100.0, 150.0), toList(x).subList(0, 3));
+    assertEquals(200.000512, x[3], 1e-9);
+    assertEquals(200.0, chart.getStyler().getXAxisMax(), 1e-9, "the final model a batch past 200 Mimg ends it");
+    assertEquals("150", tick(chart, 150.0));
   }
 
   private static List<Double> toList(double[] values) {
