@@ -4,6 +4,7 @@ import ai.djl.Device;
 import cedm.activity.RunLabels;
 import cedm.activity.SnapshotArtifact;
 import cedm.activity.StageProgress;
+import cedm.activity.TimeSpan;
 import cedm.activity.TrainingActivities;
 import cedm.activity.TrainingArtifact;
 import cedm.activity.TrainingRequest;
@@ -25,6 +26,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.TreeMap;
 import org.slf4j.Logger;
@@ -165,8 +167,9 @@ public final class TrainingActivitiesImpl implements TrainingActivities {
           public void tick(EdmTrainer.Progress p) {
             metrics.tick(p);
             last[0] = StageProgress.of(Stage.TRAINING.id(), run, Math.round(p.kimg()), Math.round(p.totalKimg()), "kimg")
-                .withDetail(String.format(Locale.ROOT, "loss %.4f, %.1f images/s, checkpoint at %.1f kimg", p.loss(),
-                    p.imagesPerSecond(), p.checkpointKimg()));
+                .withDetail(String.format(Locale.ROOT, "loss %.4f, %.1f images/s, %s left, checkpoint at %.1f kimg",
+                    p.loss(), p.imagesPerSecond(), TimeSpan.of(Duration.ofSeconds(Math.round(
+                        (p.totalKimg() - p.kimg()) * 1000 / Math.max(p.imagesPerSecond(), 1e-9)))), p.checkpointKimg()));
             StageRun.heartbeat(last[0]);
           }
 

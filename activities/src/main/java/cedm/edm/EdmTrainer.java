@@ -83,7 +83,11 @@ public final class EdmTrainer {
     default void alive() {}
   }
 
-  /** The finished run; {@code resumedAtNimg} is 0 for a fresh start. */
+  /**
+   * The finished run; {@code resumedAtNimg} is where it picked up an interrupted run from a
+   * checkpoint, 0 for a fresh start and for a run that continues where an earlier one was asked to
+   * stop (the stretches of evaluation during training).
+   */
   public record Outcome(long nimg, long steps, double loss, long resumedAtNimg, long parameters) {}
 
   private final TrainingSpec spec;
@@ -111,6 +115,8 @@ public final class EdmTrainer {
     int batch;
     int epoch;
     int position;
+    /** Restored from a checkpoint written where an earlier call was asked to stop. */
+    boolean atPlannedStop;
   }
 
   /**
@@ -151,9 +157,10 @@ public final class EdmTrainer {
       Checkpoints.Checkpoint lastCheckpoint = latest.orElse(null);
       listener.started(new Progress(s.nimg / 1000.0, total / 1000.0, Double.NaN, 0,
           TrainingSchedule.learningRate(spec.lr(), spec.lrRampupKimg(), s.nimg), lastCheckpoint));
-      long resumedAt = s.nimg;
+      long resumedAt = s.atPlannedStop ? 0 : s.nimg;
       if (resumedAt > 0) {
-        log.info("resuming EDM training at {} kimg (step {})", resumedAt / 1000.0, s.step);
+        log.info("resuming interrupted EDM training from its checkpoint at {} kimg (step {})", resumedAt / 1000.0,
+            s.step);
       }
       if (plan.rounds() > 1 || plan.replicas() > 1) {
         log.info("each step: {} images over {} device(s) {}, {} round(s) of {}", batch, plan.replicas(), devices,
@@ -195,8 +202,9 @@ public final class EdmTrainer {
         tickImages += batch;
         lastLoss = loss;
         boolean done = s.nimg >= total;
+        boolean stopping = stopAtNimg > 0 && s.nimg >= stopAtNimg;
         if (before / checkpointEvery != s.nimg / checkpointEvery || done) {
-          lastCheckpoint = save(checkpoints, s);
+          lastCheckpoint = save(checkpoints, s, stopping);
         }
         if (before / tickEvery != s.nimg / tickEvery || done) {
           double seconds = (System.nanoTime() - tickStart) / 1e9;
@@ -209,7 +217,7 @@ public final class EdmTrainer {
         }
       }
       if (s.nimg < total && (lastCheckpoint == null || lastCheckpoint.step() != s.nimg)) {
-        lastCheckpoint = save(checkpoints, s);
+        lastCheckpoint = save(checkpoints, s, true);
       }
       s.ema.save(emaOut);
       return new Outcome(s.nimg, s.step, lastLoss, resumedAt, net.layout().count());
@@ -381,13 +389,15 @@ public final class EdmTrainer {
     return NDArrays.where(inf, cleaned.sign().mul(1e5), cleaned);
   }
 
-  private Checkpoints.Checkpoint save(Checkpoints checkpoints, State s) throws IOException {
+  /** {@code plannedStop}: written where this call was asked to stop, for the next call to continue from. */
+  private Checkpoints.Checkpoint save(Checkpoints checkpoints, State s, boolean plannedStop) throws IOException {
     ObjectNode meta = JSON.createObjectNode();
     meta.put("nimg", s.nimg);
     meta.put("step", s.step);
     meta.put("epoch", s.epoch);
     meta.put("position", s.position);
     meta.put("batch", s.batch);
+    meta.put("planned_stop", plannedStop);
     ObjectNode steps = meta.putObject("adam_steps");
     s.adam.steps().forEach(steps::put);
     return checkpoints.save(s.nimg, meta, dir -> {
@@ -414,6 +424,7 @@ public final class EdmTrainer {
     s.epoch = meta.get("epoch").asInt();
     s.position = meta.get("position").asInt();
     s.batch = meta.path("batch").asInt(0);
+    s.atPlannedStop = meta.path("planned_stop").asBoolean(false);
     return s;
   }
 }

@@ -10,6 +10,7 @@ import cedm.runtime.MetricsEndpoint;
 import cedm.runtime.SweepClient;
 import cedm.runtime.SweepRecords;
 import cedm.report.SweepReport;
+import cedm.store.ArtifactStore;
 import cedm.spec.LoadedSpec;
 import cedm.spec.RuntimeSpec;
 import cedm.spec.SpecLoader;
@@ -24,6 +25,8 @@ import cedm.workflow.SweepStatus;
 import io.temporal.client.WorkflowFailedException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -53,6 +56,10 @@ final class RunCommand extends Output implements Callable<Integer> {
 
   @Mixin GpusOption gpus;
 
+  @Option(names = "--verbose", description = "Print the worker's log lines here too (by default they go to the "
+      + "sweep's run.log in the store, and this output shows progress only).")
+  boolean verbose;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = out();
@@ -61,13 +68,19 @@ final class RunCommand extends Output implements Callable<Integer> {
     GpuList devices = gpus.list();
     requireDevicesFor(loaded.spec().runtime(), devices);
     WorkerConfig config = devices.worker(loaded.spec().runtime().cpuQueue(), loaded.spec().runtime().gpuQueue(), slots);
-    try (MetricsEndpoint endpoint = metrics.start(err());
+    ArtifactStore artifacts = store.open();
+    Path logFile = new SweepRecords(artifacts).runLog(loaded.sweepId());
+    try (RunLog log = verbose ? null : RunLog.to(logFile);
+        MetricsEndpoint endpoint = metrics.start(err());
         EmbeddedTemporal server = EmbeddedTemporal.start(port);
-        Connected c = new Connected(ConnectionOptions.plain(server.target(), "default"), store.open());
+        Connected c = new Connected(ConnectionOptions.plain(server.target(), "default"), artifacts);
         CedmWorker worker = new CedmWorker(c.client, c.store, config).start()) {
       out.println("cedm: running " + spec + " as sweep " + loaded.sweepId());
-      out.println("cedm: store " + c.store.root() + ", embedded Temporal on " + server.target()
+      out.println("cedm: devices " + devices.text() + ", store " + c.store.root() + ", embedded Temporal on " + server.target()
           + (endpoint == null ? "" : ", metrics at " + endpoint.url()));
+      if (log != null) {
+        out.println("cedm: worker log in " + logFile + " (--verbose prints it here)");
+      }
       SweepClient.Submission submission = c.sweeps.submit(loaded);
       watch(out, c.sweeps, submission.sweepId());
       try {
@@ -107,14 +120,19 @@ final class RunCommand extends Output implements Callable<Integer> {
     }
   }
 
+  /** Into a file (a run of days under nohup), a running stage's progress line comes this often. */
+  static final Duration LOG_PROGRESS_EVERY = Duration.ofMinutes(1);
+
   /**
-   * Prints each stage as it starts and ends, every failed attempt once, and on a terminal a
-   * progress bar for the running stages.
+   * Prints each stage as it starts and ends, every failed attempt once, and the running stages'
+   * progress: on a terminal a bar that redraws itself, into a file a line per stage at most every
+   * {@link #LOG_PROGRESS_EVERY}.
    */
   private static void watch(PrintWriter out, SweepClient sweeps, String sweepId) throws InterruptedException {
     boolean terminal = System.console() != null;
     Map<String, String> shown = new HashMap<>();
     Set<String> failures = new HashSet<>();
+    Map<String, Instant> logged = new HashMap<>();
     String bar = "";
     while (true) {
       boolean running = sweeps.isRunning(sweepId);
@@ -167,7 +185,17 @@ final class RunCommand extends Output implements Callable<Integer> {
       if (!running) {
         break;
       }
-      if (terminal) {
+      if (!terminal) {
+        Instant now = Instant.now();
+        for (SweepClient.RunningStage r : active) {
+          Instant last = logged.get(r.label());
+          if (r.progress() != null && (last == null || !now.isBefore(last.plus(LOG_PROGRESS_EVERY)))) {
+            out.println("  " + r.label() + " " + StatusView.bar(r.progress()));
+            out.flush();
+            logged.put(r.label(), now);
+          }
+        }
+      } else {
         StringBuilder now = new StringBuilder();
         for (SweepClient.RunningStage r : active) {
           if (r.progress() != null) {

@@ -1,5 +1,6 @@
 package cedm.runtime;
 
+import cedm.activity.TimeSpan;
 import cedm.spec.RuntimeSpec;
 import cedm.workflow.StageOptions;
 import io.grpc.Status;
@@ -212,19 +213,7 @@ public final class SweepClient {
   /** A stage scheduled on a queue that no worker polls: since when, and what a worker needs to take it. */
   public record Waiting(String queue, String workerNeeds, Duration since) {
     public String describe() {
-      return "waiting " + span(since) + ": no worker polls " + queue + "; it needs " + workerNeeds;
-    }
-
-    /** 45s, 3m12s, 2h05m. */
-    public static String span(Duration d) {
-      long s = Math.max(0, d.toSeconds());
-      if (s < 60) {
-        return s + "s";
-      }
-      if (s < 3600) {
-        return s / 60 + "m" + String.format(java.util.Locale.ROOT, "%02d", s % 60) + "s";
-      }
-      return s / 3600 + "h" + String.format(java.util.Locale.ROOT, "%02d", s % 3600 / 60) + "m";
+      return "waiting " + TimeSpan.of(since) + ": no worker polls " + queue + "; it needs " + workerNeeds;
     }
   }
 

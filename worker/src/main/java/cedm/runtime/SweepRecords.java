@@ -51,6 +51,11 @@ public final class SweepRecords {
     return JSON.readValue(file.toFile(), ExperimentSpec.class);
   }
 
+  /** The log file of the worker of `cedm run` for this sweep (appended to by each run). */
+  public Path runLog(String sweepId) throws IOException {
+    return store.sweepDir(sweepId).resolve("run.log");
+  }
+
   /** Where a sweep's report goes unless told otherwise. */
   public Path reportDir(String sweepId) throws IOException {
     return store.sweepDir(sweepId).resolve("report");

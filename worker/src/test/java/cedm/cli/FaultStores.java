@@ -92,7 +92,7 @@ final class FaultStores {
   /** Where training resumes from a checkpoint directory {@code ckpt-000000000320} (images seen), as logged. */
   static String resumeLine(Path checkpoint) {
     long images = Long.parseLong(checkpoint.getFileName().toString().substring("ckpt-".length()));
-    return "resuming EDM training at " + images / 1000.0 + " kimg";
+    return "resuming interrupted EDM training from its checkpoint at " + images / 1000.0 + " kimg";
   }
 
   static void truncateHalf(Path file) throws Exception {

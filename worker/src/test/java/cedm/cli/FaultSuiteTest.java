@@ -139,7 +139,7 @@ class FaultSuiteTest {
       String trainingLog = cluster.workers.get(STAGES.indexOf("training") + 1).output();
       assertTrue(trainingLog.contains("is invalid") && trainingLog.contains("falling back to the previous one"),
           "the truncated checkpoint is reported:\n" + trainingLog);
-      assertTrue(trainingLog.contains("resuming EDM training at"), trainingLog);
+      assertTrue(trainingLog.contains("resuming interrupted EDM training from its checkpoint at"), trainingLog);
       check(store);
 
       Path knn = FaultStores.files(store, "knn", ".npy").get(0);
