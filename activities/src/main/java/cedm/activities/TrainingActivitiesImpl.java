@@ -35,7 +35,6 @@ import org.slf4j.LoggerFactory;
 /** EDM training of one grid point on this worker's device, resumable from its checkpoints. */
 public final class TrainingActivitiesImpl implements TrainingActivities {
   private static final Logger log = LoggerFactory.getLogger(TrainingActivitiesImpl.class);
-  /** EMA weights of a training at some kimg, laid out as a trained model (evaluation during training). */
   /** The EMA weights, safetensors with NVlabs/edm's EDMPrecond parameter names. */
   public static final String EMA = "ema.safetensors";
   /** The network's configuration, to rebuild it for sampling or in NVlabs/edm. */

@@ -55,8 +55,9 @@ public final class EdmTrainer {
   private static final long STEP_STREAM = 1L << 40;
   private static final long ORDER_STREAM = 2L << 40;
 
-  /** Progress at a tick: kimg done of total, mean per-pixel loss over the tick, throughput. */
   /**
+   * Progress at a tick: kimg done of total, mean per-pixel loss over the tick, throughput.
+   *
    * @param learningRate the rate of the tick's last step, after the ramp-up
    * @param checkpoint the newest checkpoint, or null before the first one
    */

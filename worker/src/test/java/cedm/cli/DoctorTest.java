@@ -30,11 +30,12 @@ class DoctorTest {
         doctor.out());
     assertTrue(row(doctor, "OK", "store", "its lock excludes a second process"), doctor.out());
     assertTrue(row(doctor, "OK", "disk", "8 trials"), doctor.out());
+    assertTrue(row(doctor, "OK", "runtime.gpus_per_trial", "1 device(s) per training; --gpus cpu gives 1"), doctor.out());
     assertTrue(doctor.out().contains("cedm doctor: nothing failed"), doctor.out());
   }
 
   @Test
-  void aModelThatIsNotTorchScriptAndAClosedTargetFailWithTheirFileFieldAndAddress() throws Exception {
+  void aModelThatIsNotTorchScriptAClosedTargetAndTooFewDevicesFailWithTheirFileFieldAndAddress() throws Exception {
     Files.writeString(tmp.resolve("junk.pt"), "not torchscript\n");
     Path spec = Files.writeString(tmp.resolve("junk.yaml"), """
         name: junk
@@ -42,13 +43,18 @@ class DoctorTest {
         features: {extractor: torchscript, model: junk.pt}
         evaluation: {feature_network: builtin}
         training: {preset: tiny}
+        runtime: {gpus_per_trial: 2}
         """);
-    Cli doctor = Cli.run("doctor", spec.toString(), "--store", tmp.resolve("s").toString(), "--target", "127.0.0.1:1");
+    Cli doctor = Cli.run("doctor", spec.toString(), "--store", tmp.resolve("s").toString(), "--target", "127.0.0.1:1",
+        "--gpus", "cpu");
     assertEquals(1, doctor.exitCode(), doctor.out() + doctor.err());
     assertTrue(row(doctor, "FAIL", "features.model", tmp.resolve("junk.pt") + ": not a loadable TorchScript model"),
         doctor.out());
     assertTrue(row(doctor, "FAIL", "temporal", "127.0.0.1:1 namespace default: UNAVAILABLE"), doctor.out());
-    assertTrue(doctor.out().contains("cedm doctor: 2 check(s) failed"), doctor.out());
+    assertTrue(row(doctor, "FAIL", "runtime.gpus_per_trial", "2 devices per training, but --gpus cpu gives 1: a worker "
+        + "like this one never takes the trainings (queue cedm-gpu-x2); give --gpus 2 devices (CUDA ids or cpu:2) or set "
+        + "runtime.gpus_per_trial: 1"), doctor.out());
+    assertTrue(doctor.out().contains("cedm doctor: 3 check(s) failed"), doctor.out());
   }
 
   @Test

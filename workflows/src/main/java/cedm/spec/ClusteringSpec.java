@@ -1,4 +1,7 @@
 package cedm.spec;
 
-/** Clustering used by the search and the grid (REFERENCE.md, "TEMI heads", "k-means"). */
+/**
+ * Clustering used by the search and the grid: TEMI heads as HHU-MMBS/TEMI-official-BMVC2023 trains
+ * them, k-means as C-EDM runs it (README, "Clustering").
+ */
 public record ClusteringSpec(ClusteringMethod method, TemiSpec temi, KmeansSpec kmeans) {}

@@ -3,7 +3,10 @@ package cedm.spec;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 
-/** Sampling and FID/FDD scoring of each trained model (REFERENCE.md, "Sampling", "FID and FDD"). */
+/**
+ * Sampling and FID/FDD scoring of each trained model, as NVlabs/edm's generate.py and fid.py and
+ * dgm-eval do (README, "Evaluation").
+ */
 public record EvaluationSpec(
     int sets,
     int samplesPerSet,

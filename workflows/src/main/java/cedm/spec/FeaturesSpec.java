@@ -3,7 +3,7 @@ package cedm.spec;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 
-/** Frozen feature extractor and kNN mining (REFERENCE.md, "Features"). */
+/** Frozen feature extractor and kNN mining, as C-EDM and TEMI do (README, "Features and neighbours"). */
 public record FeaturesSpec(
     Extractor extractor,
     String model,
