@@ -143,6 +143,10 @@ class CliTest {
     assertTrue(status.out().contains("  kmeans-C=4       done"), status.out());
     assertTrue(new ArtifactStore(Path.of(store)).ledger().entries(sweep).stream()
         .anyMatch(e -> e.stage().equals("training") && e.devices() == 2), "the training ran on two CPU slots");
+    Path runLog = Path.of(store, "sweeps", sweep, "run.log");
+    assertTrue(first.out().contains("cedm: worker log in " + runLog + " (--verbose prints it here)"), first.out());
+    assertTrue(Files.readString(runLog).contains("EdmTrainer: each step: 16 images over 2 device(s) [cpu(), cpu()]"),
+        Files.readString(runLog));
     Cli second = Cli.run("run", spec.toString(), "--store", store, "--gpus", "cpu:2");
     assertEquals(0, second.exitCode(), second.out() + second.err());
     assertTrue(second.out().contains("every stage was reused from the store, nothing was recomputed"), second.out());
