@@ -54,10 +54,14 @@ public final class GradientSelfCheck {
     }
   }
 
-  /** Thrown when a worker's device fails the check, naming the device and the error. */
+  /** Thrown when a worker's device fails the check, or the check cannot run there, naming the device and why. */
   public static final class FailedException extends RuntimeException {
     public FailedException(Result result) {
       super(result.describe());
+    }
+
+    FailedException(Device device, RuntimeException cause) {
+      super("the gradient self-check could not run on " + device + ": " + cause.getMessage(), cause);
     }
   }
 
@@ -99,7 +103,7 @@ public final class GradientSelfCheck {
         for (Map.Entry<String, NDArray> e : params.values().entrySet()) {
           double error = relativeError(e.getValue().getGradient(), fixture.get("grad." + e.getKey()));
           // NaN stays the worst once seen.
-          if (!Double.isNaN(worst) && !(error <= worst)) {
+          if (!Double.isNaN(worst) && (worstName.isEmpty() || !(error <= worst))) {
             worst = error;
             worstName = e.getKey();
           }
@@ -112,7 +116,12 @@ public final class GradientSelfCheck {
   /** Runs the check on each device and throws for the first that fails. */
   public static void require(List<Device> devices) {
     for (Device d : devices.stream().distinct().toList()) {
-      Result result = run(d);
+      Result result;
+      try {
+        result = run(d);
+      } catch (RuntimeException e) {
+        throw new FailedException(d, e);
+      }
       if (!result.passed()) {
         throw new FailedException(result);
       }
@@ -131,7 +140,11 @@ public final class GradientSelfCheck {
     }
   }
 
-  /** Blocks from 4 KiB to 8 MiB, filled with NaN and freed, for the step's allocations to reuse. */
+  /**
+   * Blocks from 4 KiB to 8 MiB, filled with NaN and freed, for the step's allocations to reuse
+   * (glibc raises its mmap threshold to the size of each large block freed, so later ones of that
+   * size come from the heap; CUDA's caching allocator keeps them all).
+   */
   static void fillFreedMemoryWithNan(NDManager manager) {
     for (int log = 10; log <= 21; log++) {
       manager.full(new Shape(1L << log), Float.NaN).close();

@@ -131,7 +131,8 @@ class TrainingActivitiesTest {
     AtomicInteger ticks = new AtomicInteger();
     first.setActivityHeartbeatListener(StageProgress.class, p -> {
       if (p.detail() != null && ticks.incrementAndGet() == 1) {
-        assertTrue(p.detail().matches("loss \\d\\.\\d{4}, .* images/s, checkpoint at 0\\.\\d kimg"), p.detail());
+        assertTrue(p.detail().matches("loss \\d\\.\\d{4}, .* images/s, \\d+[smhd][0-9smh]* left, checkpoint at 0\\.\\d kimg"),
+            p.detail());
         first.requestCancelActivity();
       }
     });

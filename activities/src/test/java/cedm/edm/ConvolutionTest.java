@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@link Layers#conv} against the convolution's definition, in double precision and plain Java:
- * the output, the input gradient and the weight gradient, for channel counts that are and are not
+ * the output and the gradients of the input, the weights and the bias, for channel counts that are and are not
  * whole oneDNN blocks. On an AMD EPYC, libtorch's own convolution got the output wrong for 24 and
  * 40 input channels, and the input gradient wrong (from call to call) for 3 and 8 output channels
  * (issue 25). Each case runs 3 times on freed memory filled with NaN.
@@ -53,6 +53,7 @@ class ConvolutionTest {
     NDArray g = m.create(gv, new Shape(BATCH, out, SIZE, SIZE));
     x.setRequiresGradient(true);
     w.setRequiresGradient(true);
+    b.setRequiresGradient(true);
     NDArray[] y = new NDArray[1];
     Autograd.backward(() -> {
       y[0] = Layers.conv(x, w, b);
@@ -63,6 +64,7 @@ class ConvolutionTest {
     compare(at + "output", y[0].toFloatArray(), d.output, wrong);
     compare(at + "input gradient", x.getGradient().toFloatArray(), d.inputGradient, wrong);
     compare(at + "weight gradient", w.getGradient().toFloatArray(), d.weightGradient, wrong);
+    compare(at + "bias gradient", b.getGradient().toFloatArray(), d.biasGradient, wrong);
   }
 
   private static void compare(String what, float[] actual, double[] expected, List<String> wrong) {
@@ -91,18 +93,21 @@ class ConvolutionTest {
     final double[] output;
     final double[] inputGradient;
     final double[] weightGradient;
+    final double[] biasGradient;
 
     Definition(float[] x, float[] w, float[] b, float[] g, int in, int out, int k) {
       int p = k / 2;
       output = new double[BATCH * out * SIZE * SIZE];
       inputGradient = new double[x.length];
       weightGradient = new double[w.length];
+      biasGradient = new double[out];
       for (int n = 0; n < BATCH; n++) {
         for (int o = 0; o < out; o++) {
           for (int i = 0; i < SIZE; i++) {
             for (int j = 0; j < SIZE; j++) {
               int yi = ((n * out + o) * SIZE + i) * SIZE + j;
               double sum = b[o];
+              biasGradient[o] += g[yi];
               for (int c = 0; c < in; c++) {
                 for (int u = 0; u < k; u++) {
                   for (int v = 0; v < k; v++) {

@@ -3,7 +3,6 @@ package cedm.runtime;
 import cedm.activity.TimeSpan;
 import cedm.spec.RuntimeSpec;
 import cedm.workflow.StageOptions;
-import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.temporal.api.enums.v1.TaskQueueKind;
 import io.temporal.api.enums.v1.TaskQueueType;
@@ -200,13 +199,15 @@ public final class SweepClient {
    * with their heartbeat progress and retry state.
    */
   public List<RunningStage> running(String sweepId) {
-    List<RunningStage> running = new ArrayList<>();
-    QueueCheck queues = new QueueCheck(runtimeOf(sweepId));
+    List<DescribeWorkflowExecutionResponse> executions = new ArrayList<>();
     DescribeWorkflowExecutionResponse sweep = describe(sweepId);
-    collect(sweep, running, queues);
+    executions.add(sweep);
     for (var child : sweep.getPendingChildrenList()) {
-      describeIfKnown(child.getWorkflowId()).ifPresent(d -> collect(d, running, queues));
+      describeIfKnown(child.getWorkflowId()).ifPresent(executions::add);
     }
+    QueueCheck queues = new QueueCheck(() -> runtimeOf(sweepId), executions);
+    List<RunningStage> running = new ArrayList<>();
+    executions.forEach(e -> collect(e, running, queues));
     return running;
   }
 
@@ -222,7 +223,7 @@ public final class SweepClient {
    * server cannot say (an implementation without that call).
    */
   public Optional<List<SweepQueues.Need>> unpolled(RuntimeSpec runtime) {
-    QueueCheck check = new QueueCheck(Optional.of(runtime));
+    QueueCheck check = new QueueCheck(() -> Optional.of(runtime), List.of());
     List<SweepQueues.Need> out = new ArrayList<>();
     for (SweepQueues.Need need : SweepQueues.of(runtime)) {
       Optional<Boolean> polled = check.polled(need.queue(), need.devices() == 0);
@@ -244,13 +245,44 @@ public final class SweepClient {
     }
   }
 
-  /** DescribeTaskQueue for one status read, each queue asked once. */
+  /**
+   * DescribeTaskQueue for one status read, each queue asked once. A queue on which one of the
+   * sweep's stages runs is served: a worker busy with its only slot sends no polls, and a server
+   * forgets pollers that have not polled for a while.
+   */
   private final class QueueCheck {
-    private final Optional<RuntimeSpec> runtime;
+    private final java.util.function.Supplier<Optional<RuntimeSpec>> runtimeSource;
+    private final List<DescribeWorkflowExecutionResponse> executions;
     private final Map<String, Optional<Boolean>> answers = new HashMap<>();
+    private Optional<RuntimeSpec> runtime;
+    private java.util.Set<String> busy;
 
-    QueueCheck(Optional<RuntimeSpec> runtime) {
-      this.runtime = runtime;
+    QueueCheck(java.util.function.Supplier<Optional<RuntimeSpec>> runtime, List<DescribeWorkflowExecutionResponse> executions) {
+      this.runtimeSource = runtime;
+      this.executions = executions;
+    }
+
+    /** The spec's runtime, read once and only when a stage is waiting to be taken. */
+    private Optional<RuntimeSpec> runtime() {
+      if (runtime == null) {
+        runtime = runtimeSource.get();
+      }
+      return runtime;
+    }
+
+    /** The queues on which a stage of the sweep runs now. */
+    private java.util.Set<String> busy() {
+      if (busy == null) {
+        busy = new java.util.HashSet<>();
+        for (DescribeWorkflowExecutionResponse e : executions) {
+          for (PendingActivityInfo a : e.getPendingActivitiesList()) {
+            if (a.getState() == PendingActivityState.PENDING_ACTIVITY_STATE_STARTED) {
+              StageOptions.queueOf(a.getActivityType().getName(), runtime().orElseThrow()).ifPresent(busy::add);
+            }
+          }
+        }
+      }
+      return busy;
     }
 
     /** Whether a worker polls {@code queue} (its workflow side when {@code workflows}); empty when the server cannot say. */
@@ -264,24 +296,22 @@ public final class SweepClient {
                   .setTaskQueueType(workflows ? TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW : TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY)
                   .build()).getPollersCount() > 0);
         } catch (StatusRuntimeException e) {
-          if (e.getStatus().getCode() == Status.Code.UNIMPLEMENTED) {
-            return Optional.empty();
-          }
-          throw e;
+          // Advice only: a server that does not answer (UNIMPLEMENTED, no permission, slow) says nothing.
+          return Optional.empty();
         }
       });
     }
 
     /** Set for a stage that waits, scheduled on a queue that nobody polls. */
     Waiting waiting(PendingActivityInfo activity) {
-      if (activity.getState() != PendingActivityState.PENDING_ACTIVITY_STATE_SCHEDULED || runtime.isEmpty()) {
+      if (activity.getState() != PendingActivityState.PENDING_ACTIVITY_STATE_SCHEDULED || runtime().isEmpty()) {
         return null;
       }
-      Optional<String> queue = StageOptions.queueOf(activity.getActivityType().getName(), runtime.get());
-      if (queue.isEmpty() || polled(queue.get(), false).orElse(true)) {
+      Optional<String> queue = StageOptions.queueOf(activity.getActivityType().getName(), runtime().get());
+      if (queue.isEmpty() || busy().contains(queue.get()) || polled(queue.get(), false).orElse(true)) {
         return null;
       }
-      String needs = SweepQueues.of(runtime.get()).stream().filter(n -> n.queue().equals(queue.get())).findFirst()
+      String needs = SweepQueues.of(runtime().get()).stream().filter(n -> n.queue().equals(queue.get())).findFirst()
           .map(SweepQueues.Need::workerNeeds).orElse("a worker on that queue");
       Instant scheduled = Instant.ofEpochSecond(activity.getScheduledTime().getSeconds(), activity.getScheduledTime().getNanos());
       return new Waiting(queue.get(), needs, Duration.between(scheduled, Instant.now()));

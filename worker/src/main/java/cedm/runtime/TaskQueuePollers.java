@@ -13,6 +13,7 @@ import io.temporal.api.workflowservice.v1.DescribeTaskQueueRequest;
 import io.temporal.api.workflowservice.v1.DescribeTaskQueueResponse;
 import io.temporal.api.workflowservice.v1.PollActivityTaskQueueRequest;
 import io.temporal.api.workflowservice.v1.PollWorkflowTaskQueueRequest;
+import io.temporal.api.workflowservice.v1.RecordActivityTaskHeartbeatRequest;
 import io.temporal.api.workflowservice.v1.WorkflowServiceGrpc;
 import java.time.Clock;
 import java.time.Duration;
@@ -23,7 +24,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * DescribeTaskQueue's pollers for the embedded server, which (the Java test server) does not answer
  * it: the polls that pass through are remembered per namespace, queue and type, and a poller is
- * listed while one of its polls is open or for {@link #REMEMBERED} after its last one, as a
+ * listed while one of its polls is open or for {@link #REMEMBERED} after its last poll or
+ * heartbeat, as a
  * Temporal cluster lists the pollers of the last few minutes. `cedm submit` and `cedm status` ask
  * it which of a sweep's queues nobody polls.
  */
@@ -33,13 +35,18 @@ final class TaskQueuePollers implements ServerInterceptor {
   private static final String POLL_ACTIVITY = WorkflowServiceGrpc.getPollActivityTaskQueueMethod().getFullMethodName();
   private static final String POLL_WORKFLOW = WorkflowServiceGrpc.getPollWorkflowTaskQueueMethod().getFullMethodName();
   private static final String DESCRIBE = WorkflowServiceGrpc.getDescribeTaskQueueMethod().getFullMethodName();
+  private static final String HEARTBEAT = WorkflowServiceGrpc.getRecordActivityTaskHeartbeatMethod().getFullMethodName();
 
   private record Key(String namespace, String queue, TaskQueueType type) {}
 
-  /** One poller's state: its open polls and when it last polled. */
+  /** One poller's state: its open polls and when it last polled or heartbeat. */
   private static final class Poller {
     int open;
     Instant last;
+
+    Poller(Instant now) {
+      last = now;
+    }
   }
 
   private final Map<Key, Map<String, Poller>> pollers = new ConcurrentHashMap<>();
@@ -55,6 +62,15 @@ final class TaskQueuePollers implements ServerInterceptor {
     String method = call.getMethodDescriptor().getFullMethodName();
     if (method.equals(DESCRIBE)) {
       return answer(call);
+    }
+    if (method.equals(HEARTBEAT)) {
+      return new SimpleForwardingServerCallListener<>(next.startCall(call, headers)) {
+        @Override
+        public void onMessage(Q message) {
+          alive(((RecordActivityTaskHeartbeatRequest) message).getIdentity());
+          super.onMessage(message);
+        }
+      };
     }
     if (!method.equals(POLL_ACTIVITY) && !method.equals(POLL_WORKFLOW)) {
       return next.startCall(call, headers);
@@ -93,12 +109,28 @@ final class TaskQueuePollers implements ServerInterceptor {
   }
 
   private void started(Key key, String identity, PollCall polling) {
-    Poller p = pollers.computeIfAbsent(key, k -> new ConcurrentHashMap<>()).computeIfAbsent(identity, i -> new Poller());
+    Poller p = pollers.computeIfAbsent(key, k -> new ConcurrentHashMap<>()).computeIfAbsent(identity, i -> new Poller(clock.instant()));
     synchronized (p) {
       p.open++;
       p.last = clock.instant();
     }
     polling.start(p);
+  }
+
+  /**
+   * A worker that heartbeats a stage is alive, though it may not poll while its slots are busy: its
+   * pollers stay listed.
+   */
+  private void alive(String identity) {
+    Instant now = clock.instant();
+    for (Map<String, Poller> byIdentity : pollers.values()) {
+      Poller p = byIdentity.get(identity);
+      if (p != null) {
+        synchronized (p) {
+          p.last = now;
+        }
+      }
+    }
   }
 
   /** Once per call, whether it closed or was cancelled (a worker that died). */
