@@ -110,7 +110,7 @@ final class RunCommand extends Output implements Callable<Integer> {
   private void requireDevicesFor(RuntimeSpec runtime, GpuList devices) {
     if (devices.slots() == 0) {
       throw new UserError("--gpus none: cedm run's own worker runs the GPU stages and needs a device (allowed: "
-          + GpuList.ALLOWED.replace(" or none", "") + ")", 2);
+          + "e.g. 0,1 or cpu or cpu:2)", 2);
     }
     if (runtime.gpusPerTrial() > devices.slots()) {
       throw new UserError(spec + ": runtime.gpus_per_trial is " + runtime.gpusPerTrial() + ", but --gpus "
