@@ -208,7 +208,9 @@ class FaultSuiteTest {
     faults++;
     List<Path> kept = FaultStores.checkpoints(work);
     String resume = FaultStores.resumeLine(kept.get(kept.size() - 1));
-    CedmProcess again = CedmProcess.start("run", spec.toString(), "--store", store.toString(), "--metrics", "none");
+    // --verbose: the worker's log lines (the resume among them) come with the run's output.
+    CedmProcess again = CedmProcess.start("run", spec.toString(), "--store", store.toString(), "--metrics", "none",
+        "--verbose");
     try {
       assertEquals(0, again.waitFor(600), again.output());
     } finally {
