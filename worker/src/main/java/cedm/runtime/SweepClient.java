@@ -1,42 +1,45 @@
 package cedm.runtime;
 
-import cedm.activity.TimeSpan;
-import cedm.spec.RuntimeSpec;
-import cedm.workflow.StageOptions;
-import io.grpc.StatusRuntimeException;
-import io.temporal.api.enums.v1.TaskQueueKind;
-import io.temporal.api.enums.v1.TaskQueueType;
-import io.temporal.api.taskqueue.v1.TaskQueue;
-import io.temporal.api.workflowservice.v1.DescribeTaskQueueRequest;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.HashMap;
-import java.util.Map;
 import cedm.activity.StageProgress;
+import cedm.activity.TimeSpan;
 import cedm.spec.ExperimentSpec;
 import cedm.spec.LoadedSpec;
-import cedm.workflow.FailureCause;
+import cedm.spec.RuntimeSpec;
 import cedm.workflow.CmaxSearchWorkflow;
+import cedm.workflow.FailureCause;
 import cedm.workflow.Probe;
+import cedm.workflow.StageOptions;
 import cedm.workflow.SweepRequest;
 import cedm.workflow.SweepResult;
 import cedm.workflow.SweepStatus;
 import cedm.workflow.SweepWorkflow;
+import io.grpc.StatusRuntimeException;
 import io.temporal.api.common.v1.Payloads;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.PendingActivityState;
+import io.temporal.api.enums.v1.TaskQueueKind;
+import io.temporal.api.enums.v1.TaskQueueType;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
+import io.temporal.api.taskqueue.v1.TaskQueue;
 import io.temporal.api.workflow.v1.PendingActivityInfo;
+import io.temporal.api.workflowservice.v1.DescribeTaskQueueRequest;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionResponse;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
 
 /** Submits, watches, cancels and resumes sweeps on a Temporal service. */
 public final class SweepClient {
@@ -251,13 +254,13 @@ public final class SweepClient {
    * forgets pollers that have not polled for a while.
    */
   private final class QueueCheck {
-    private final java.util.function.Supplier<Optional<RuntimeSpec>> runtimeSource;
+    private final Supplier<Optional<RuntimeSpec>> runtimeSource;
     private final List<DescribeWorkflowExecutionResponse> executions;
     private final Map<String, Optional<Boolean>> answers = new HashMap<>();
     private Optional<RuntimeSpec> runtime;
-    private java.util.Set<String> busy;
+    private Set<String> busy;
 
-    QueueCheck(java.util.function.Supplier<Optional<RuntimeSpec>> runtime, List<DescribeWorkflowExecutionResponse> executions) {
+    QueueCheck(Supplier<Optional<RuntimeSpec>> runtime, List<DescribeWorkflowExecutionResponse> executions) {
       this.runtimeSource = runtime;
       this.executions = executions;
     }
@@ -271,9 +274,9 @@ public final class SweepClient {
     }
 
     /** The queues on which a stage of the sweep runs now. */
-    private java.util.Set<String> busy() {
+    private Set<String> busy() {
       if (busy == null) {
-        busy = new java.util.HashSet<>();
+        busy = new HashSet<>();
         for (DescribeWorkflowExecutionResponse e : executions) {
           for (PendingActivityInfo a : e.getPendingActivitiesList()) {
             if (a.getState() == PendingActivityState.PENDING_ACTIVITY_STATE_STARTED) {
