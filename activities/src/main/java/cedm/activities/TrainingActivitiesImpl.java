@@ -7,12 +7,15 @@ import cedm.activity.StageProgress;
 import cedm.activity.TimeSpan;
 import cedm.activity.TrainingActivities;
 import cedm.activity.TrainingArtifact;
-import cedm.activity.TrainingRequest;
 import cedm.activity.TrainingRequest.Conditioning;
+import cedm.activity.TrainingRequest;
 import cedm.data.DatasetImporter;
 import cedm.edm.EdmTrainer;
 import cedm.edm.NetworkConfig;
 import cedm.edm.TrainingData;
+import cedm.edm.TrainingListener;
+import cedm.edm.TrainingOutcome;
+import cedm.edm.TrainingProgress;
 import cedm.io.BadInputException;
 import cedm.io.Npy;
 import cedm.store.Artifact;
@@ -24,9 +27,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.time.Duration;
 import java.util.Locale;
 import java.util.TreeMap;
 import org.slf4j.Logger;
@@ -155,15 +158,15 @@ public final class TrainingActivitiesImpl implements TrainingActivities {
     RunLabels run = RunLabels.orNone(request.labels());
     StageProgress[] last = {StageProgress.of(Stage.TRAINING.id(), run, 0,
         Math.round(request.training().durationMimg() * 1000), "kimg")};
-    EdmTrainer.Outcome outcome = new EdmTrainer(request.training(), config, request.seed(), devices).train(data,
-        checkpoints, dir.resolve(EMA), new EdmTrainer.Listener() {
+    TrainingOutcome outcome = new EdmTrainer(request.training(), config, request.seed(), devices).train(data,
+        checkpoints, dir.resolve(EMA), new TrainingListener() {
           @Override
-          public void started(EdmTrainer.Progress at) {
+          public void started(TrainingProgress at) {
             metrics.started(at, System.currentTimeMillis());
           }
 
           @Override
-          public void tick(EdmTrainer.Progress p) {
+          public void tick(TrainingProgress p) {
             metrics.tick(p);
             last[0] = StageProgress.of(Stage.TRAINING.id(), run, Math.round(p.kimg()), Math.round(p.totalKimg()), "kimg")
                 .withDetail(String.format(Locale.ROOT, "loss %.4f, %.1f images/s, %s left, checkpoint at %.1f kimg",

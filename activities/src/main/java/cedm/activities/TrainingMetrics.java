@@ -1,7 +1,7 @@
 package cedm.activities;
 
 import cedm.activity.RunLabels;
-import cedm.edm.EdmTrainer;
+import cedm.edm.TrainingProgress;
 import cedm.metrics.Gauges;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Metrics;
@@ -16,7 +16,7 @@ final class TrainingMetrics {
   }
 
   /** Where training starts (or resumes); before the first checkpoint its age counts from now. */
-  void started(EdmTrainer.Progress p, long nowMillis) {
+  void started(TrainingProgress p, long nowMillis) {
     resumes();
     set("cedm.training.target.kimg", "Training length, kimg", p.totalKimg());
     position(p);
@@ -25,13 +25,13 @@ final class TrainingMetrics {
     }
   }
 
-  void tick(EdmTrainer.Progress p) {
+  void tick(TrainingProgress p) {
     position(p);
     set("cedm.training.loss", "Mean EDM loss over the last tick", p.loss());
     set("cedm.training.images.per.second", "Training throughput over the last tick", p.imagesPerSecond());
   }
 
-  private void position(EdmTrainer.Progress p) {
+  private void position(TrainingProgress p) {
     set("cedm.training.kimg", "Training images seen, kimg", p.kimg());
     set("cedm.training.learning.rate", "Learning rate after the ramp-up", p.learningRate());
     if (p.checkpoint() != null) {

@@ -1,7 +1,6 @@
 package cedm.bench;
 
 import ai.djl.Device;
-import java.util.List;
 import ai.djl.ndarray.NDManager;
 import cedm.edm.EdmPrecond;
 import cedm.edm.EdmTrainer;
@@ -11,6 +10,7 @@ import cedm.edm.NetworkParameters;
 import cedm.edm.SampleGenerator;
 import cedm.edm.SongUNet;
 import cedm.edm.TrainingData;
+import cedm.edm.TrainingOutcome;
 import cedm.spec.TrainingSpec;
 import cedm.store.ArtifactStore;
 import cedm.store.Checkpoints;
@@ -39,7 +39,7 @@ public final class EdmBenchmarks {
     Path dir = Files.createTempDirectory("cedm-bench-edm");
     try {
       List<Double> rates = new ArrayList<>();
-      EdmTrainer.Outcome outcome = new EdmTrainer(spec, NetworkConfig.of(spec, resolution, 3, labels), 0, List.of(Device.cpu()))
+      TrainingOutcome outcome = new EdmTrainer(spec, NetworkConfig.of(spec, resolution, 3, labels), 0, List.of(Device.cpu()))
           .train(data, new Checkpoints(dir.resolve("ckpt"), 1), dir.resolve("ema.safetensors"),
               p -> rates.add(p.imagesPerSecond()), 0);
       List<Double> timed = new ArrayList<>(rates.subList(1, rates.size()));

@@ -4,6 +4,8 @@ import ai.djl.Device;
 import cedm.edm.EdmTrainer;
 import cedm.edm.NetworkConfig;
 import cedm.edm.TrainingData;
+import cedm.edm.TrainingListener;
+import cedm.edm.TrainingProgress;
 import cedm.spec.TrainingSpec;
 import cedm.store.ArtifactStore;
 import cedm.store.Checkpoints;
@@ -38,9 +40,9 @@ public final class EdmMemoryProbe {
     try {
       new EdmTrainer(spec, NetworkConfig.of(spec, resolution, 3, labels), 0, List.of(Device.cpu())).train(
           data, new Checkpoints(dir.resolve("c"), 1),
-          dir.resolve("ema.safetensors"), new EdmTrainer.Listener() {
+          dir.resolve("ema.safetensors"), new TrainingListener() {
             @Override
-            public void tick(EdmTrainer.Progress progress) {}
+            public void tick(TrainingProgress progress) {}
 
             @Override
             public void step(long nimg) {

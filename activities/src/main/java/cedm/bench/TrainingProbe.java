@@ -5,6 +5,8 @@ import ai.djl.util.cuda.CudaUtils;
 import cedm.edm.EdmTrainer;
 import cedm.edm.NetworkConfig;
 import cedm.edm.TrainingData;
+import cedm.edm.TrainingListener;
+import cedm.edm.TrainingProgress;
 import cedm.spec.TrainingSpec;
 import cedm.store.ArtifactStore;
 import cedm.store.Checkpoints;
@@ -72,9 +74,9 @@ public final class TrainingProbe {
     try {
       new EdmTrainer(spec, NetworkConfig.of(spec, resolution, 3, labels), 0, List.of(device)).train(
           data, new Checkpoints(dir.resolve("c"), 1),
-          dir.resolve("ema.safetensors"), new EdmTrainer.Listener() {
+          dir.resolve("ema.safetensors"), new TrainingListener() {
             @Override
-            public void tick(EdmTrainer.Progress progress) {
+            public void tick(TrainingProgress progress) {
               rates.add(progress.imagesPerSecond());
             }
 

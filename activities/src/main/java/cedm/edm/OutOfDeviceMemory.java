@@ -46,6 +46,17 @@ final class OutOfDeviceMemory {
         resolution, resolution, device, fix, resume), e));
   }
 
+  /** A replica's failure as the step ends with it: out of memory, the setting to change; else its cause. */
+  static BadInputException or(Replica.Failure failure, StepPlan plan, int resolution, Checkpoints.Checkpoint checkpoint)
+      throws BadInputException {
+    Optional<BadInputException> explained = explain(failure.getCause(), plan, failure.replica.device(), resolution,
+        checkpoint);
+    if (explained.isPresent()) {
+      return explained.get();
+    }
+    throw failure.getCause() instanceof RuntimeException r ? r : failure;
+  }
+
   private static int largestDivisorBelow(int n, int below) {
     for (int d = below - 1; d > 1; d--) {
       if (n % d == 0) {

@@ -46,7 +46,7 @@ class EdmTrainerTest {
     TrainingSpec spec = spec(0.048, 8, 0.016, 0.5);
     TrainingData data = data(20, false);
     Checkpoints straightCkpt = new Checkpoints(tmp.resolve("straight"), 3);
-    EdmTrainer.Outcome straight = trainer(spec).train(data, straightCkpt, tmp.resolve("straight.safetensors"), p -> {}, 0);
+    TrainingOutcome straight = trainer(spec).train(data, straightCkpt, tmp.resolve("straight.safetensors"), p -> {}, 0);
     assertEquals(6, straight.steps());
 
     Checkpoints resumedCkpt = new Checkpoints(tmp.resolve("resumed"), 3);
@@ -57,7 +57,7 @@ class EdmTrainerTest {
     byte[] bytes = Files.readAllBytes(newest);
     bytes[bytes.length / 2] ^= 1;
     Files.write(newest, bytes);
-    EdmTrainer.Outcome resumed = trainer(spec).train(data, resumedCkpt, tmp.resolve("resumed.safetensors"), p -> {}, 0);
+    TrainingOutcome resumed = trainer(spec).train(data, resumedCkpt, tmp.resolve("resumed.safetensors"), p -> {}, 0);
     assertEquals(32, resumed.resumedAtNimg());
     assertEquals(6, resumed.steps());
 

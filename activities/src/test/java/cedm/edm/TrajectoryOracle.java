@@ -68,21 +68,21 @@ final class TrajectoryOracle {
     AugmentPipe pipe = new AugmentPipe(NetworkConfig.augmentP(spec()));
     Map<String, NDArray> out = new LinkedHashMap<>();
     try (NDManager manager = NDManager.newBaseManager()) {
-      NetworkParameters init = NetworkParameters.initialise(net.layout(), manager, EdmTrainer.initSeed(SEED));
+      NetworkParameters init = NetworkParameters.initialise(net.layout(), manager, TrainingSeeds.init(SEED));
       init.values().forEach((name, value) -> out.put("init." + name, value));
-      int[] order = EdmTrainer.order(SEED, 0, IMAGES);
+      int[] order = TrainingSeeds.order(SEED, 0, IMAGES);
       int epoch = 0;
       int position = 0;
       for (int step = 0; step < STEPS; step++) {
         int[] rows = new int[BATCH];
         for (int i = 0; i < BATCH; i++) {
           if (position == IMAGES) {
-            order = EdmTrainer.order(SEED, ++epoch, IMAGES);
+            order = TrainingSeeds.order(SEED, ++epoch, IMAGES);
             position = 0;
           }
           rows[i] = order[position++];
         }
-        long stepSeed = EdmTrainer.stepSeed(SEED, step);
+        long stepSeed = TrainingSeeds.step(SEED, step);
         for (int round = 0; round < BATCH / ROUND; round++) {
           int first = round * ROUND;
           String key = "s" + step + "r" + round + ".";

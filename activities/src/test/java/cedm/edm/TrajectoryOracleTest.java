@@ -42,11 +42,11 @@ class TrajectoryOracleTest {
     try (NDManager manager = NDManager.newBaseManager()) {
       Map<String, NDArray> reference = Safetensors.read(manager, EdmFixtures.DIR.resolve("trajectory.safetensors"));
       Checkpoints checkpoints = new Checkpoints(tmp.resolve("ckpt"), TrajectoryOracle.STEPS);
-      EdmTrainer.Outcome outcome = new EdmTrainer(TrajectoryOracle.spec(), TrajectoryOracle.config(), TrajectoryOracle.SEED,
+      TrainingOutcome outcome = new EdmTrainer(TrajectoryOracle.spec(), TrajectoryOracle.config(), TrajectoryOracle.SEED,
           List.of(Device.cpu())).train(TrajectoryOracle.data(), checkpoints, tmp.resolve("ema.safetensors"),
-          new EdmTrainer.Listener() {
+          new TrainingListener() {
             @Override
-            public void tick(EdmTrainer.Progress progress) {
+            public void tick(TrainingProgress progress) {
               int step = (int) (progress.checkpoint().step() / TrajectoryOracle.BATCH);
               try (NDManager read = manager.newSubManager()) {
                 double[] worst = new double[2];

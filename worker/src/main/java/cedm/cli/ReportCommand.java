@@ -48,7 +48,7 @@ final class ReportCommand extends SweepCommand implements Callable<Integer> {
         }
         status = c.sweeps.status(sweepId);
       }
-      if ("done".equals(status.phase())) {
+      if (status.finished()) {
         records.saveFinalStatus(status);
       }
     }

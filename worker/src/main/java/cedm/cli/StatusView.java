@@ -25,7 +25,7 @@ final class StatusView {
 
   static List<String> lines(SweepStatus status, List<Probe> searchSoFar, List<RunningStage> running) {
     List<String> lines = new ArrayList<>();
-    lines.add("sweep " + status.sweepId() + ": " + status.phase());
+    lines.add("sweep " + status.sweepId() + ": " + status.describePhase());
     for (StageReport stage : status.stages()) {
       lines.add(line(stage, running));
     }

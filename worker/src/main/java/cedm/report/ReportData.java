@@ -27,7 +27,7 @@ import java.util.TreeMap;
  * @param halving the successive-halving rule, null for a full grid
  * @param rungs its decisions so far
  */
-public record ReportData(String sweepId, String phase, Integer cMax, Double alpha, List<Probe> evidence, List<Row> rows,
+public record ReportData(String sweepId, String phase, boolean finished, Integer cMax, Double alpha, List<Probe> evidence, List<Row> rows,
     Row best, GridSpec.SuccessiveHalving halving, List<RungDecision> rungs) {
 
   /**
@@ -68,13 +68,9 @@ public record ReportData(String sweepId, String phase, Integer cMax, Double alph
         .thenComparingInt(r -> r.trial().point().clusters()));
     Row best = rows.stream().filter(r -> r.fid() != null).min(Comparator.comparingDouble(r -> r.fid().mean()))
         .orElse(null);
-    return new ReportData(status.sweepId(), status.phase(), status.cMax(),
+    return new ReportData(status.sweepId(), status.describePhase(), status.finished(), status.cMax(),
         spec.search().enabled() ? spec.search().alpha() : null, status.evidence(), rows, best,
         spec.grid().rungKimgs().isEmpty() ? null : spec.grid().successiveHalving(), status.rungs());
-  }
-
-  public boolean finished() {
-    return "done".equals(phase);
   }
 
   public boolean proxy() {

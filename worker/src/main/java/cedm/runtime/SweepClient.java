@@ -11,6 +11,7 @@ import cedm.workflow.Probe;
 import cedm.workflow.StageOptions;
 import cedm.workflow.SweepRequest;
 import cedm.workflow.SweepResult;
+import cedm.workflow.SweepPhase;
 import cedm.workflow.SweepStatus;
 import cedm.workflow.SweepWorkflow;
 import io.grpc.StatusRuntimeException;
@@ -126,15 +127,15 @@ public final class SweepClient {
    */
   public SweepStatus status(String sweepId, WorkflowExecutionStatus state) {
     if (state == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
-      return query(sweepId, QUERY_SECONDS).orElseGet(() -> new SweepStatus(sweepId, "running, but no worker answered the status "
-          + "query within " + QUERY_SECONDS + " s (is a `cedm worker` up?)", List.of(), null, List.of(), List.of(), List.of()));
+      return query(sweepId, QUERY_SECONDS).orElseGet(() -> new SweepStatus(sweepId, SweepPhase.UNANSWERED, "the sweep "
+          + "runs, but no worker answered the status query within " + QUERY_SECONDS + " s (is a `cedm worker` up?)", List.of(), null, List.of(), List.of(), List.of()));
     }
     try {
       return finished(result(sweepId));
     } catch (io.temporal.client.WorkflowException e) {
       String why = FailureCause.innermostMessage(e);
       return query(sweepId, CLOSED_QUERY_SECONDS).orElseGet(
-          () -> new SweepStatus(sweepId, "ended without a result: " + why, List.of(), null, List.of(), List.of(), List.of()));
+          () -> new SweepStatus(sweepId, SweepPhase.ENDED, "without a result: " + why, List.of(), null, List.of(), List.of(), List.of()));
     }
   }
 
@@ -155,7 +156,7 @@ public final class SweepClient {
 
   /** A finished sweep's status, from its result. */
   public static SweepStatus finished(SweepResult r) {
-    return new SweepStatus(r.sweepId(), "done", r.stages(), r.cmax() == null ? null : r.cmax().cMax(),
+    return new SweepStatus(r.sweepId(), SweepPhase.DONE, r.stages(), r.cmax() == null ? null : r.cmax().cMax(),
         r.cmax() == null ? List.of() : r.cmax().evidence(), r.trials(), r.rungs());
   }
 

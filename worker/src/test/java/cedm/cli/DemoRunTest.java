@@ -93,6 +93,24 @@ class DemoRunTest {
         + "\\d\\.\\d{3}){4}.*")).count(), "each trial's precision, recall, density and coverage:\n" + out);
   }
 
+  /**
+   * Every artifact id of both demos equals the one committed (made at 554f2a7, before the
+   * workflows and the trainer were split): ids are digests of each stage's inputs, so a refactoring
+   * that changed one would make every finished sweep compute again. C_max comes from TEMI's
+   * utilisation; a machine whose C_max differed would differ here in its grid's points.
+   */
+  @Test
+  void theDemosArtifactIdsAreTheCommittedOnes() throws Exception {
+    List<String> expected = java.nio.file.Files.readAllLines(Path.of("src", "test", "resources", "demo-artifact-ids.txt"));
+    List<String> actual;
+    Path artifacts = store.resolve("artifacts");
+    try (java.util.stream.Stream<Path> dirs = java.nio.file.Files.walk(artifacts, 2)) {
+      actual = dirs.filter(d -> d.getNameCount() == artifacts.getNameCount() + 2)
+          .map(d -> artifacts.relativize(d).toString()).sorted().toList();
+    }
+    assertEquals(expected, actual, run.out());
+  }
+
   /** Where `cedm run` wrote the demo's report, as it printed. */
   private Path reportDir() {
     return reportDir(run);

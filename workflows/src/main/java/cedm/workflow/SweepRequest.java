@@ -1,18 +1,17 @@
 package cedm.workflow;
 
 import cedm.spec.ExperimentSpec;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 
 /**
  * A sweep to run.
  *
  * @param carry the previous run's state when the sweep continued as new, else null
- * @param historyLimit events after which the sweep continues as new between trials
  */
-public record SweepRequest(String sweepId, ExperimentSpec spec, SweepCarry carry, int historyLimit) {
-  /** Well below Temporal's 51,200-event limit, with room for the trials still running. */
-  public static final int DEFAULT_HISTORY_LIMIT = 10_000;
-
+// Sweeps started before the history limit became the worker's setting carry it in their request.
+@JsonIgnoreProperties({"historyLimit"})
+public record SweepRequest(String sweepId, ExperimentSpec spec, SweepCarry carry) {
   public SweepRequest(String sweepId, ExperimentSpec spec) {
-    this(sweepId, spec, null, DEFAULT_HISTORY_LIMIT);
+    this(sweepId, spec, null);
   }
 }

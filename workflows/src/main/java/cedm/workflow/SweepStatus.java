@@ -5,15 +5,35 @@ import java.util.List;
 /**
  * Progress of a sweep, answered by a query.
  *
+ * @param note for a failed sweep, the stage it failed in; for a sweep a client could not query, why
  * @param cMax the search's result once known, else null
  * @param evidence the C_max search's probes once it finished (`cedm status` asks the running search directly)
  * @param rungs the decisions of successive halving made so far
  */
-public record SweepStatus(String sweepId, String phase, List<StageReport> stages, Integer cMax, List<Probe> evidence,
+public record SweepStatus(String sweepId, SweepPhase phase, String note, List<StageReport> stages, Integer cMax, List<Probe> evidence,
     List<TrialResult> trials, List<RungDecision> rungs) {
 
   /** Statuses from before schedules have no rungs. */
   public SweepStatus {
+    note = note == null ? "" : note;
     rungs = rungs == null ? List.of() : List.copyOf(rungs);
+  }
+
+  public SweepStatus(String sweepId, SweepPhase phase, List<StageReport> stages, Integer cMax, List<Probe> evidence,
+      List<TrialResult> trials, List<RungDecision> rungs) {
+    this(sweepId, phase, phase == SweepPhase.FAILED ? failedStage(stages) : "", stages, cMax, evidence, trials, rungs);
+  }
+
+  public boolean finished() {
+    return phase == SweepPhase.DONE;
+  }
+
+  /** The phase as a person reads it: "grid", "failed in features", "unanswered: no worker ...". */
+  public String describePhase() {
+    return note.isEmpty() ? phase.id() : phase.id() + (phase == SweepPhase.FAILED ? " in " : ": ") + note;
+  }
+
+  private static String failedStage(List<StageReport> stages) {
+    return stages.stream().filter(s -> s.state() == StageState.FAILED).map(StageReport::stage).findFirst().orElse("");
   }
 }

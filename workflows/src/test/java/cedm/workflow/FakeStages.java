@@ -38,10 +38,16 @@ final class FakeStages implements DatasetActivities, FeatureActivities, KnnActiv
    * Serves the sweep's workflows and these stages on {@code spec}'s queues, starts {@code env} and
    * returns a stub for the sweep {@code sweepId}.
    */
+  /** Sweeps served from now on continue as new after this many events. */
+  FakeStages continuingAsNewAfter(int events) {
+    historyLimit = events;
+    return this;
+  }
+
   SweepWorkflow serve(TestWorkflowEnvironment env, ExperimentSpec spec, String sweepId) {
     Worker cpu = env.newWorker(spec.runtime().cpuQueue());
-    cpu.registerWorkflowImplementationTypes(SweepWorkflowImpl.class, CmaxSearchWorkflowImpl.class,
-        TrialWorkflowImpl.class);
+    cpu.registerWorkflowImplementationFactory(SweepWorkflow.class, () -> new SweepWorkflowImpl(historyLimit));
+    cpu.registerWorkflowImplementationTypes(CmaxSearchWorkflowImpl.class, TrialWorkflowImpl.class);
     cpu.registerActivitiesImplementations(this);
     env.newWorker(spec.runtime().gpuQueue()).registerActivitiesImplementations(this);
     env.start();
@@ -57,6 +63,7 @@ final class FakeStages implements DatasetActivities, FeatureActivities, KnnActiv
   /** Snapshots made fresh (not reused), "trial@kimg": the store memoises each (training, kimg) once. */
   final Set<String> produced = ConcurrentHashMap.newKeySet();
   private final ToDoubleFunction<Integer> utilisation;
+  private int historyLimit = SweepWorkflowImpl.DEFAULT_HISTORY_LIMIT;
   volatile long clusteringMillis;
   volatile String failFor;
   /** FID of each set of a snapshot's evaluation, by trial, kimg and sets; null: 60 at 1 kimg, else 45. */

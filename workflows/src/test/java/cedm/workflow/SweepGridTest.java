@@ -181,9 +181,9 @@ class SweepGridTest {
   @Test
   void aLongSweepContinuesAsNewAndKeepsEveryTrial() throws Exception {
     LoadedSpec spec = spec("search: {enabled: false}\ngrid: {points: [2, 3, 4, 5, 6, 7], methods: [temi]}\n");
-    FakeStages stages = new FakeStages(c -> 1.0);
+    FakeStages stages = new FakeStages(c -> 1.0).continuingAsNewAfter(40);
     SweepWorkflow sweep = start(stages, spec.spec());
-    WorkflowExecution first = WorkflowClient.start(sweep::run, new SweepRequest("grid-1", spec.spec(), null, 40));
+    WorkflowExecution first = WorkflowClient.start(sweep::run, new SweepRequest("grid-1", spec.spec()));
     SweepResult r = temporal.env().getWorkflowClient().newUntypedWorkflowStub("grid-1").getResult(SweepResult.class);
     assertEquals(8, r.trials().size());
     assertTrue(r.trials().stream().allMatch(t -> t.state() == TrialState.DONE));

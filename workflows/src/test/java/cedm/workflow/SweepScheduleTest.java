@@ -198,9 +198,9 @@ class SweepScheduleTest {
   @Test
   void aScheduledSweepThatContinuesAsNewKeepsItsRungs() throws Exception {
     ExperimentSpec spec = spec("[2, 4, 8, 16, 32]");
-    FakeStages stages = stages();
+    FakeStages stages = stages().continuingAsNewAfter(40);
     SweepWorkflow sweep = start(stages, spec);
-    WorkflowExecution first = WorkflowClient.start(sweep::run, new SweepRequest(SWEEP, spec, null, 40));
+    WorkflowExecution first = WorkflowClient.start(sweep::run, new SweepRequest(SWEEP, spec));
     SweepResult r = temporal.env().getWorkflowClient().newUntypedWorkflowStub(SWEEP).getResult(SweepResult.class);
     assertEquals(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW,
         temporal.env().getWorkflowClient().fetchHistory(SWEEP, first.getRunId()).getLastEvent().getEventType());

@@ -106,7 +106,7 @@ class SweepWorkflowTest {
     assertEquals(spec.spec().features().knn(), result.knn().m());
     assertTrue(result.stages().get(2).reused());
     SweepStatus status = temporal.env().getWorkflowClient().newWorkflowStub(SweepWorkflow.class, spec.sweepId()).status();
-    assertEquals("done", status.phase());
+    assertEquals(SweepPhase.DONE, status.phase());
   }
 
   @Test
@@ -122,7 +122,8 @@ class SweepWorkflowTest {
     assertEquals(1, attempts.get());
     SweepStatus status = temporal.env().getWorkflowClient().newWorkflowStub(SweepWorkflow.class, spec.sweepId()).status();
     assertEquals(StageState.FAILED, status.stages().get(0).state());
-    assertEquals("failed in dataset", status.phase());
+    assertEquals(SweepPhase.FAILED, status.phase());
+    assertEquals("failed in dataset", status.describePhase());
   }
 
   @Test
