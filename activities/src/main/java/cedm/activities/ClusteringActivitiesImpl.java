@@ -1,13 +1,13 @@
 package cedm.activities;
 
 import ai.djl.Device;
-import cedm.activity.ClusterScores;
-import cedm.activity.ClusteringActivities;
-import cedm.activity.ClusteringArtifact;
-import cedm.activity.ClusteringRequest;
-import cedm.activity.RunLabels;
-import cedm.activity.StageProgress;
-import cedm.cluster.ClusterMetrics;
+import cedm.stage.ClusterScores;
+import cedm.stage.ClusteringActivities;
+import cedm.stage.ClusteringArtifact;
+import cedm.stage.ClusteringRequest;
+import cedm.stage.RunLabels;
+import cedm.stage.StageProgress;
+import cedm.cluster.ClusterScoring;
 import cedm.cluster.ClusterStats;
 import cedm.cluster.Clusterer;
 import cedm.cluster.KMeansClusterer;
@@ -70,20 +70,20 @@ public final class ClusteringActivitiesImpl implements ClusteringActivities {
       section.set("params", JSON.valueToTree(clusterer.spec()));
       StageKey key = Stage.CLUSTERING.key(section,
           knn == null ? List.of(request.featuresId()) : List.of(request.featuresId(), request.knnId()));
-      ClusteringMetrics metrics = new ClusteringMetrics(request.labels(), request.method().id());
+      ClusteringGauges gauges = new ClusteringGauges(request.labels(), request.method().id());
       ArtifactStore.Obtained obtained = store.obtain(key,
-          dir -> JSON.valueToTree(produce(request, clusterer, key, features, knn, metrics, dir)),
+          dir -> JSON.valueToTree(produce(request, clusterer, key, features, knn, gauges, dir)),
           StageRun::heartbeatWaiting);
       Meta m = obtained.artifact().meta(Meta.class);
       ClusteringArtifact result = new ClusteringArtifact(key.id(), obtained.reused(), request.method(),
           request.clusters(), m.used(), m.utilisation(), m.kl(), m.headLosses(), m.bestHead(), m.objective(), m.scores());
-      metrics.result(result);
+      gauges.result(result);
       return result;
     });
   }
 
   private Meta produce(ClusteringRequest request, Clusterer clusterer, StageKey key, Artifact features,
-      Artifact knn, ClusteringMetrics metrics, Path dir) throws Exception {
+      Artifact knn, ClusteringGauges gauges, Path dir) throws Exception {
     Path featuresFile = features.file(FeatureExtraction.FEATURES);
     Npy.Header header = Npy.readHeader(featuresFile);
     int n = (int) header.shape()[0];
@@ -112,14 +112,14 @@ public final class ClusteringActivitiesImpl implements ClusteringActivities {
 
           @Override
           public void loss(double value) {
-            metrics.temiLoss(value);
+            gauges.loss(value);
           }
         });
     ClusterStats stats = ClusterStats.of(r.assignments(), request.clusters());
     Npy.write(dir.resolve(ASSIGNMENTS), r.assignments(), n);
     Npy.write(dir.resolve(COUNTS), stats.counts(), stats.counts().length);
     Path labels = features.file(DatasetImporter.LABELS);
-    ClusterScores scores = Files.exists(labels) ? ClusterMetrics.of(Npy.readLongs(labels), r.assignments()) : null;
+    ClusterScores scores = Files.exists(labels) ? ClusterScoring.of(Npy.readLongs(labels), r.assignments()) : null;
     return new Meta(r.headLosses(), r.bestHead(), r.objective(), r.resumedAtEpoch(), stats.used(),
         stats.utilisation(), stats.klFromUniform(), scores);
   }

@@ -1,9 +1,9 @@
 package cedm.activities;
 
-import cedm.activity.DatasetActivities;
-import cedm.activity.DatasetArtifact;
-import cedm.activity.DatasetRequest;
-import cedm.activity.StageProgress;
+import cedm.stage.DatasetActivities;
+import cedm.stage.DatasetArtifact;
+import cedm.stage.DatasetRequest;
+import cedm.stage.StageProgress;
 import cedm.data.DatasetImporter;
 import cedm.data.ImageSource;
 import cedm.data.ImageSources;

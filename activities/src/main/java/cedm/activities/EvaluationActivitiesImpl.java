@@ -2,11 +2,11 @@ package cedm.activities;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
-import cedm.activity.EvaluationActivities;
-import cedm.activity.EvaluationArtifact;
-import cedm.activity.EvaluationRequest;
-import cedm.activity.RunLabels;
-import cedm.activity.StageProgress;
+import cedm.stage.EvaluationActivities;
+import cedm.stage.EvaluationArtifact;
+import cedm.stage.EvaluationRequest;
+import cedm.stage.RunLabels;
+import cedm.stage.StageProgress;
 import cedm.data.DatasetImporter;
 import cedm.edm.NetworkConfig;
 import cedm.edm.SampleGenerator;
@@ -88,10 +88,10 @@ public final class EvaluationActivitiesImpl implements EvaluationActivities {
     EvaluationArtifact scores = new EvaluationArtifact(key.id(), obtained.reused(),
         RunLabels.orNone(request.labels()).trial(), m.proxy(), spec.samplesPerSet(), m.scores());
     if (request.snapshotId() == null) {
-      EvaluationMetrics.report(request.labels(), scores);
+      EvaluationGauges.report(request.labels(), scores);
     } else {
       // The trial's FID gauges hold its final model's scores; a snapshot's go to the curve, by Mimg.
-      EvaluationMetrics.reportSnapshot(request.labels(), model.meta(TrainingActivitiesImpl.Meta.class).kimg() / 1000,
+      EvaluationGauges.reportSnapshot(request.labels(), model.meta(TrainingActivitiesImpl.Meta.class).kimg() / 1000,
           scores);
     }
     return scores;

@@ -1,9 +1,9 @@
 package cedm.activities;
 
 import ai.djl.Device;
-import cedm.activity.FeatureActivities;
-import cedm.activity.FeaturesArtifact;
-import cedm.activity.FeaturesRequest;
+import cedm.stage.FeatureActivities;
+import cedm.stage.FeaturesArtifact;
+import cedm.stage.FeaturesRequest;
 import cedm.features.BuiltinExtractor;
 import cedm.features.FeatureExtraction;
 import cedm.features.FeatureExtractor;

@@ -1,9 +1,9 @@
 package cedm.activities;
 
-import cedm.activity.KnnActivities;
-import cedm.activity.KnnArtifact;
-import cedm.activity.KnnRequest;
-import cedm.activity.StageProgress;
+import cedm.stage.KnnActivities;
+import cedm.stage.KnnArtifact;
+import cedm.stage.KnnRequest;
+import cedm.stage.StageProgress;
 import cedm.features.FeatureExtraction;
 import cedm.io.Npy;
 import cedm.io.NonFiniteException;

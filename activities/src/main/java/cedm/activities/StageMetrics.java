@@ -1,8 +1,8 @@
 package cedm.activities;
 
 import ai.djl.Device;
-import cedm.activity.RunLabels;
-import cedm.activity.StageProgress;
+import cedm.stage.RunLabels;
+import cedm.stage.StageProgress;
 import cedm.metrics.Gauges;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;

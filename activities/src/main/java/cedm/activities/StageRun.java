@@ -1,10 +1,10 @@
 package cedm.activities;
 
 import ai.djl.Device;
-import cedm.activity.Failures;
-import cedm.activity.RunLabels;
-import cedm.activity.StageOutput;
-import cedm.activity.StageProgress;
+import cedm.stage.Failures;
+import cedm.stage.RunLabels;
+import cedm.stage.StageOutput;
+import cedm.stage.StageProgress;
 import cedm.io.BadInputException;
 import cedm.io.NonFiniteException;
 import cedm.store.DeviceLedger;

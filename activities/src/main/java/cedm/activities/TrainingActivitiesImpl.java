@@ -1,14 +1,14 @@
 package cedm.activities;
 
 import ai.djl.Device;
-import cedm.activity.RunLabels;
-import cedm.activity.SnapshotArtifact;
-import cedm.activity.StageProgress;
-import cedm.activity.TimeSpan;
-import cedm.activity.TrainingActivities;
-import cedm.activity.TrainingArtifact;
-import cedm.activity.TrainingRequest.Conditioning;
-import cedm.activity.TrainingRequest;
+import cedm.stage.RunLabels;
+import cedm.stage.SnapshotArtifact;
+import cedm.stage.StageProgress;
+import cedm.stage.TimeSpan;
+import cedm.stage.TrainingActivities;
+import cedm.stage.TrainingArtifact;
+import cedm.stage.TrainingRequest.Conditioning;
+import cedm.stage.TrainingRequest;
 import cedm.data.DatasetImporter;
 import cedm.edm.EdmTrainer;
 import cedm.edm.NetworkConfig;
@@ -153,7 +153,7 @@ public final class TrainingActivitiesImpl implements TrainingActivities {
       throw new BadInputException("EDM trains on square images; dataset " + request.datasetId() + " is "
           + data.height() + "x" + data.width());
     }
-    TrainingMetrics metrics = new TrainingMetrics(request.labels());
+    TrainingGauges metrics = new TrainingGauges(request.labels());
     Checkpoints checkpoints = checkpoints(request, in.key());
     RunLabels run = RunLabels.orNone(request.labels());
     StageProgress[] last = {StageProgress.of(Stage.TRAINING.id(), run, 0,

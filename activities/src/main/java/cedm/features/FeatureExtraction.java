@@ -1,6 +1,6 @@
 package cedm.features;
 
-import cedm.activity.StageProgress;
+import cedm.stage.StageProgress;
 import cedm.data.DatasetImporter;
 import cedm.io.AtomicFile;
 import cedm.io.NonFiniteException;

@@ -20,9 +20,9 @@ class KMeansTest {
   @ParameterizedTest
   @ValueSource(strings = {"blobs", "overlap"})
   void reachesScikitLearnsInertiaWithinOnePercent(String name) throws Exception {
-    float[] x = Npy.readFloats(ClusterMetricsTest.fixture("kmeans_" + name + ".npy"));
-    long[] shape = Npy.readHeader(ClusterMetricsTest.fixture("kmeans_" + name + ".npy")).shape();
-    JsonNode expected = new ObjectMapper().readTree(ClusterMetricsTest.fixture("kmeans.json").toFile()).get(name);
+    float[] x = Npy.readFloats(ClusterScoringTest.fixture("kmeans_" + name + ".npy"));
+    long[] shape = Npy.readHeader(ClusterScoringTest.fixture("kmeans_" + name + ".npy")).shape();
+    JsonNode expected = new ObjectMapper().readTree(ClusterScoringTest.fixture("kmeans.json").toFile()).get(name);
     int k = expected.get("k").asInt();
     try (NDManager m = NDManager.newBaseManager()) {
       KMeans.Result r = KMeans.fit(m, x, (int) shape[0], (int) shape[1], k, DEFAULTS, 0, done -> {});

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import ai.djl.Device;
-import cedm.activity.StageProgress;
+import cedm.stage.StageProgress;
 import cedm.data.DatasetImporter;
 import cedm.data.ShapesSource;
 import cedm.io.Npy;

@@ -113,7 +113,7 @@ class TemiTrainerTest {
     for (int i = 0; i < N; i++) {
       truth[i] = i % 4;
     }
-    double ari = cedm.cluster.ClusterMetrics.of(truth, out.assignments()).ari();
+    double ari = cedm.cluster.ClusterScoring.of(truth, out.assignments()).ari();
     org.junit.jupiter.api.Assertions.assertTrue(ari > 0.9, "ARI " + ari);
   }
 

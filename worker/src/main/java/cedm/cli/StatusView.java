@@ -1,7 +1,7 @@
 package cedm.cli;
 
-import cedm.activity.EvaluationArtifact;
-import cedm.activity.StageProgress;
+import cedm.stage.EvaluationArtifact;
+import cedm.stage.StageProgress;
 import cedm.report.DeviceTime;
 import cedm.runtime.SweepClient.RunningStage;
 import cedm.workflow.StageReport;

@@ -1,8 +1,8 @@
 package cedm.report;
 
-import cedm.activity.ClusterScores;
-import cedm.activity.EvaluationArtifact;
-import cedm.activity.EvaluationArtifact.Summary;
+import cedm.stage.ClusterScores;
+import cedm.stage.EvaluationArtifact;
+import cedm.stage.EvaluationArtifact.Summary;
 import cedm.workflow.GridPoint;
 import cedm.spec.GridSpec;
 import cedm.workflow.Probe;

@@ -1,6 +1,6 @@
 package cedm.report;
 
-import cedm.activity.EvaluationArtifact.Summary;
+import cedm.stage.EvaluationArtifact.Summary;
 import cedm.spec.ClusteringMethod;
 import cedm.spec.ExperimentSpec;
 import cedm.spec.GridSpec;

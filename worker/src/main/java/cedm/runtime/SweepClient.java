@@ -1,7 +1,7 @@
 package cedm.runtime;
 
-import cedm.activity.StageProgress;
-import cedm.activity.TimeSpan;
+import cedm.stage.StageProgress;
+import cedm.stage.TimeSpan;
 import cedm.spec.ExperimentSpec;
 import cedm.spec.LoadedSpec;
 import cedm.spec.RuntimeSpec;

@@ -4,11 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import cedm.activity.EvaluationArtifact;
+import cedm.stage.EvaluationArtifact;
 import cedm.monitoring.MonitoringFiles;
 import cedm.monitoring.PrometheusServer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -18,6 +19,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -101,10 +103,10 @@ class DemoRunTest {
    */
   @Test
   void theDemosArtifactIdsAreTheCommittedOnes() throws Exception {
-    List<String> expected = java.nio.file.Files.readAllLines(Path.of("src", "test", "resources", "demo-artifact-ids.txt"));
+    List<String> expected = Files.readAllLines(Path.of("src", "test", "resources", "demo-artifact-ids.txt"));
     List<String> actual;
     Path artifacts = store.resolve("artifacts");
-    try (java.util.stream.Stream<Path> dirs = java.nio.file.Files.walk(artifacts, 2)) {
+    try (Stream<Path> dirs = Files.walk(artifacts, 2)) {
       actual = dirs.filter(d -> d.getNameCount() == artifacts.getNameCount() + 2)
           .map(d -> artifacts.relativize(d).toString()).sorted().toList();
     }

@@ -2,8 +2,8 @@ package cedm.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import cedm.activity.RunLabels;
-import cedm.activity.StageProgress;
+import cedm.stage.RunLabels;
+import cedm.stage.StageProgress;
 import cedm.report.DeviceTime;
 import cedm.runtime.SweepClient;
 import cedm.runtime.SweepClient.RunningStage;

@@ -8,6 +8,7 @@ import cedm.store.DeviceLedger;
 import cedm.workflow.GridPoint;
 import cedm.workflow.RungDecision;
 import cedm.workflow.RungScore;
+import cedm.workflow.SweepPhase;
 import cedm.workflow.SweepStatus;
 import cedm.workflow.TrialResult;
 import cedm.workflow.TrialState;
@@ -33,7 +34,7 @@ class HalvingCostTest {
     // Finished points took 10 h and 14 h (mean 12 h); the stopped ones 3 h and 5 h; the baseline 6 h; shared stages 2 h.
     DeviceTime time = DeviceTime.of(List.of(gpu("temi-C=4", 36_000), gpu("temi-C=6", 50_400), gpu("temi-C=8", 10_800),
         gpu("temi-C=16", 18_000), gpu("unconditional", 21_600), gpu("", 7_200)));
-    SweepStatus status = new SweepStatus("s", "done", List.of(), null, List.of(), List.of(trial(4, TrialState.DONE),
+    SweepStatus status = new SweepStatus("s", SweepPhase.DONE, List.of(), null, List.of(), List.of(trial(4, TrialState.DONE),
         trial(6, TrialState.DONE), trial(8, TrialState.STOPPED), trial(16, TrialState.STOPPED),
         new TrialResult(new GridPoint(GridPoint.Kind.UNCONDITIONAL, null, 1), TrialState.DONE, null, null, null, "")),
         List.of(RUNG));
@@ -50,9 +51,9 @@ class HalvingCostTest {
   void noEstimateWithoutARungOrAFinishedPointOrWhilePointsStillRun() {
     DeviceTime time = DeviceTime.of(List.of(gpu("temi-C=8", 100), gpu("temi-C=4", 400)));
     List<TrialResult> trials = List.of(trial(8, TrialState.STOPPED));
-    assertNull(HalvingCost.of(new SweepStatus("s", "done", List.of(), null, List.of(), trials, List.of()), time));
-    assertNull(HalvingCost.of(new SweepStatus("s", "done", List.of(), null, List.of(), trials, List.of(RUNG)), time));
-    assertNull(HalvingCost.of(new SweepStatus("s", "grid", List.of(), null, List.of(),
+    assertNull(HalvingCost.of(new SweepStatus("s", SweepPhase.DONE, List.of(), null, List.of(), trials, List.of()), time));
+    assertNull(HalvingCost.of(new SweepStatus("s", SweepPhase.DONE, List.of(), null, List.of(), trials, List.of(RUNG)), time));
+    assertNull(HalvingCost.of(new SweepStatus("s", SweepPhase.GRID, List.of(), null, List.of(),
         List.of(trial(4, TrialState.DONE), trial(8, TrialState.STOPPED), trial(16, TrialState.WAITING)),
         List.of(RUNG)), time), "a point still waits at a rung");
   }

@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import cedm.activity.ClusterScores;
-import cedm.activity.ClusteringArtifact;
-import cedm.activity.EvaluationArtifact;
-import cedm.activity.TrainingArtifact;
+import cedm.stage.ClusterScores;
+import cedm.stage.ClusteringArtifact;
+import cedm.stage.EvaluationArtifact;
+import cedm.stage.TrainingArtifact;
 import cedm.spec.ClusteringMethod;
 import cedm.spec.ExperimentSpec;
 import cedm.spec.SpecLoader;
@@ -17,6 +17,7 @@ import cedm.workflow.CurvePoint;
 import cedm.workflow.GridPoint;
 import cedm.workflow.Probe;
 import cedm.workflow.StageReport;
+import cedm.workflow.SweepPhase;
 import cedm.workflow.SweepStatus;
 import cedm.workflow.TrialResult;
 import cedm.workflow.TrialState;
@@ -67,7 +68,7 @@ class SweepReportTest {
     List<Probe> probes = List.of(new Probe(50, 1.0, 50, 0.1, -1.0, "p50", false),
         new Probe(100, 0.99, 99, 0.2, -1.1, "p100", false), new Probe(200, 0.93, 186, 0.3, -1.2, "p200", false),
         new Probe(150, 0.97, 146, 0.25, -1.15, "p150", false));
-    return new SweepStatus("cifar-1", "done", List.of(StageReport.pending("dataset")), 150, probes, List.of(
+    return new SweepStatus("cifar-1", SweepPhase.DONE, List.of(StageReport.pending("dataset")), 150, probes, List.of(
         baseline(GridPoint.Kind.UNCONDITIONAL, 1, List.of(2.50, 2.46, 2.52)),
         clusters(ClusteringMethod.TEMI, 100, 99, List.of(1.70, 1.74, 1.72), List.of(60.0, 61.0, 62.0)),
         clusters(ClusteringMethod.TEMI, 50, 50, List.of(1.80, 1.84, 1.83), List.of(63.0, 63.5, 64.0)),
@@ -157,7 +158,7 @@ class SweepReportTest {
   @Test
   void aSweepStillInItsSearchShowsTheEvidenceAlone() throws Exception {
     SweepStatus s = status();
-    SweepStatus searching = new SweepStatus(s.sweepId(), "search", s.stages(), null, s.evidence(), List.of(), List.of());
+    SweepStatus searching = new SweepStatus(s.sweepId(), SweepPhase.SEARCH, s.stages(), null, s.evidence(), List.of(), List.of());
     ReportData data = ReportData.of(searching, spec());
     assertNull(data.best());
     XYChart chart = CmaxFigure.chart(data);

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import cedm.activity.TrainingArtifact;
+import cedm.stage.TrainingArtifact;
 import cedm.spec.LoadedSpec;
 import cedm.spec.SpecLoader;
 import cedm.store.ArtifactStore;

@@ -1,8 +1,8 @@
 package cedm.workflow;
 
-import cedm.activity.ClusteringActivities;
-import cedm.activity.ClusteringRequest;
-import cedm.activity.RunLabels;
+import cedm.stage.ClusteringActivities;
+import cedm.stage.ClusteringRequest;
+import cedm.stage.RunLabels;
 import io.temporal.workflow.Workflow;
 import java.util.List;
 
@@ -16,7 +16,7 @@ public final class CmaxSearchWorkflowImpl implements CmaxSearchWorkflow {
     ClusteringActivities clustering =
         Workflow.newActivityStub(ClusteringActivities.class, StageOptions.of(ClusteringActivities.class, request.runtime()));
     int cMax = search.run(c -> Probe.of(clustering.cluster(new ClusteringRequest(request.featuresId(), request.knnId(),
-        request.clustering().method(), c, request.clustering(), request.seed(),
+        request.clustering().searchMethod(), c, request.clustering(), request.seed(),
         new RunLabels(request.sweepId(), RunLabels.CMAX_SEARCH, c)))));
     return new CmaxResult(cMax, search.evidence());
   }

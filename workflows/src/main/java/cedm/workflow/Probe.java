@@ -1,6 +1,6 @@
 package cedm.workflow;
 
-import cedm.activity.ClusteringArtifact;
+import cedm.stage.ClusteringArtifact;
 
 /** One row of the C_max search's evidence: a clustering at C and what it used. */
 public record Probe(int clusters, double utilisation, int used, double klFromUniform, double objective, String artifactId,

@@ -1,12 +1,12 @@
 package cedm.workflow;
 
-import cedm.activity.ClusteringActivities;
-import cedm.activity.DatasetActivities;
-import cedm.activity.EvaluationActivities;
-import cedm.activity.Failures;
-import cedm.activity.FeatureActivities;
-import cedm.activity.KnnActivities;
-import cedm.activity.TrainingActivities;
+import cedm.stage.ClusteringActivities;
+import cedm.stage.DatasetActivities;
+import cedm.stage.EvaluationActivities;
+import cedm.stage.Failures;
+import cedm.stage.FeatureActivities;
+import cedm.stage.KnnActivities;
+import cedm.stage.TrainingActivities;
 import cedm.spec.RuntimeSpec;
 import io.temporal.activity.ActivityMethod;
 import io.temporal.activity.ActivityOptions;

@@ -1,6 +1,6 @@
 package cedm.workflow;
 
-import cedm.activity.StageOutput;
+import cedm.stage.StageOutput;
 import cedm.spec.RuntimeSpec;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;

@@ -1,8 +1,8 @@
 package cedm.workflow;
 
-import cedm.activity.DatasetArtifact;
-import cedm.activity.FeaturesArtifact;
-import cedm.activity.KnnArtifact;
+import cedm.stage.DatasetArtifact;
+import cedm.stage.FeaturesArtifact;
+import cedm.stage.KnnArtifact;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;

@@ -1,15 +1,15 @@
 package cedm.workflow;
 
-import cedm.activity.DatasetActivities;
-import cedm.activity.DatasetArtifact;
-import cedm.activity.DatasetRequest;
-import cedm.activity.FeatureActivities;
-import cedm.activity.FeaturesArtifact;
-import cedm.activity.FeaturesRequest;
-import cedm.activity.KnnActivities;
-import cedm.activity.KnnArtifact;
-import cedm.activity.KnnRequest;
-import cedm.activity.RunLabels;
+import cedm.stage.DatasetActivities;
+import cedm.stage.DatasetArtifact;
+import cedm.stage.DatasetRequest;
+import cedm.stage.FeatureActivities;
+import cedm.stage.FeaturesArtifact;
+import cedm.stage.FeaturesRequest;
+import cedm.stage.KnnActivities;
+import cedm.stage.KnnArtifact;
+import cedm.stage.KnnRequest;
+import cedm.stage.RunLabels;
 import cedm.spec.ExperimentSpec;
 import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
 import io.temporal.failure.ChildWorkflowFailure;

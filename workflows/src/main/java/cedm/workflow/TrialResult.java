@@ -1,8 +1,8 @@
 package cedm.workflow;
 
-import cedm.activity.ClusteringArtifact;
-import cedm.activity.EvaluationArtifact;
-import cedm.activity.TrainingArtifact;
+import cedm.stage.ClusteringArtifact;
+import cedm.stage.EvaluationArtifact;
+import cedm.stage.TrainingArtifact;
 import java.util.ArrayList;
 import java.util.List;
 

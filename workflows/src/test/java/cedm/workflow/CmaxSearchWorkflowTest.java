@@ -2,7 +2,7 @@ package cedm.workflow;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import cedm.activity.RunLabels;
+import cedm.stage.RunLabels;
 import cedm.spec.ClusteringSpec;
 import cedm.spec.ExperimentSpec;
 import cedm.spec.SearchSpec;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import cedm.activity.EvaluationArtifact;
+import cedm.stage.EvaluationArtifact;
 import cedm.spec.ClusteringMethod;
 import cedm.spec.GridSpec;
 import cedm.spec.SpecLoader;

@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import cedm.activity.KnnActivities;
-import cedm.activity.KnnRequest;
-import cedm.activity.RunLabels;
+import cedm.stage.KnnActivities;
+import cedm.stage.KnnRequest;
+import cedm.stage.RunLabels;
 import io.temporal.common.WorkflowExecutionHistory;
 import io.temporal.testing.WorkflowReplayer;
 import io.temporal.workflow.Workflow;

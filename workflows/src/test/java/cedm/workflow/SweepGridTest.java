@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import cedm.activity.RunLabels;
-import cedm.activity.EvaluationRequest;
-import cedm.activity.TrainingRequest;
+import cedm.stage.RunLabels;
+import cedm.stage.EvaluationRequest;
+import cedm.stage.TrainingRequest;
 import cedm.spec.ExperimentSpec;
 import cedm.spec.LoadedSpec;
 import cedm.spec.SpecLoader;

@@ -3,7 +3,7 @@ package cedm.workflow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import cedm.activity.TrainingRequest;
+import cedm.stage.TrainingRequest;
 import cedm.spec.ExperimentSpec;
 import cedm.spec.LoadedSpec;
 import cedm.spec.SpecLoader;

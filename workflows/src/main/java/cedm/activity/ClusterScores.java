@@ -1,4 +1,0 @@
-package cedm.activity;
-
-/** Agreement with ground-truth labels: NMI, adjusted NMI, adjusted Rand index, Hungarian accuracy. */
-public record ClusterScores(double nmi, double anmi, double ari, double acc) {}
