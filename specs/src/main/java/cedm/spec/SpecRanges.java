@@ -14,24 +14,22 @@ import java.util.Map;
  * its field's Java type (int or long), found by walking the records the document binds to.
  */
 final class SpecRanges {
-  record Finding(String pointer, String message, String allowed) {}
-
   private SpecRanges() {}
 
-  static List<Finding> check(JsonNode document) {
-    List<Finding> findings = new ArrayList<>();
+  static List<SpecFinding> check(JsonNode document) {
+    List<SpecFinding> findings = new ArrayList<>();
     walk(document, ExperimentSpec.class, "", findings);
     return findings;
   }
 
-  private static void walk(JsonNode node, Type type, String pointer, List<Finding> findings) {
+  private static void walk(JsonNode node, Type type, String pointer, List<SpecFinding> findings) {
     Class<?> raw = type instanceof ParameterizedType p ? (Class<?>) p.getRawType() : (Class<?>) type;
     if (node.isIntegralNumber()) {
       boolean isInt = raw == int.class || raw == Integer.class;
       boolean isLong = raw == long.class || raw == Long.class;
       if (isInt && !node.canConvertToInt() || isLong && !node.canConvertToLong()) {
         long max = isInt ? Integer.MAX_VALUE : Long.MAX_VALUE;
-        findings.add(new Finding(pointer, "is " + node.asText() + ", outside what this field can hold",
+        findings.add(SpecFinding.at(pointer, "is " + node.asText() + ", outside what this field can hold",
             "an integer from " + (isInt ? Integer.MIN_VALUE : Long.MIN_VALUE) + " to " + max));
       }
     } else if (node.isArray() && type instanceof ParameterizedType p && List.class.isAssignableFrom(raw)) {

@@ -46,9 +46,6 @@ final class SpecSchema {
     }
   }
 
-  /** A located problem before it is placed in the file. */
-  record Violation(String pointer, boolean atKey, String message, String allowed) {}
-
   /** Inserts the schema's defaults for every absent field, recursively into objects. */
   void fillDefaults(JsonNode document) {
     fill(root, document);
@@ -72,16 +69,16 @@ final class SpecSchema {
   }
 
   /** Schema violations, one per field: a wrong type hides the range checks on the same value. */
-  List<Violation> validate(JsonNode document) {
-    Map<String, Violation> byField = new LinkedHashMap<>();
+  List<SpecFinding> validate(JsonNode document) {
+    Map<String, SpecFinding> byField = new LinkedHashMap<>();
     for (ValidationMessage message : validator.validate(document)) {
-      Violation v = explain(message, document);
+      SpecFinding v = explain(message, document);
       byField.merge(v.pointer(), v, (a, b) -> b.message().startsWith("wrong type") ? b : a);
     }
     return new ArrayList<>(byField.values());
   }
 
-  private Violation explain(ValidationMessage message, JsonNode document) {
+  private SpecFinding explain(ValidationMessage message, JsonNode document) {
     String pointer = pointer(message.getInstanceLocation());
     String keyword = message.getType();
     JsonNode fieldSchema = schemaAt(pointer);
@@ -90,22 +87,22 @@ final class SpecSchema {
       case "additionalProperties" -> {
         String name = message.getProperty();
         String guess = closest(name, fieldSchema);
-        yield new Violation(pointer + "/" + name, true,
+        yield new SpecFinding(pointer + "/" + name, true,
             "unknown field" + (guess == null ? "" : " (did you mean '" + guess + "'?)"),
             "the fields " + fieldNames(fieldSchema));
       }
       case "required" -> {
         String name = message.getProperty();
         JsonNode required = fieldSchema.path("properties").path(name);
-        yield new Violation(pointer + "/" + name, false, "missing required field", describe(required));
+        yield new SpecFinding(pointer + "/" + name, false, "missing required field", describe(required));
       }
-      case "type" -> new Violation(pointer, false, "wrong type: " + value, describe(fieldSchema));
-      case "enum" -> new Violation(pointer, false, "unknown value " + value, describe(fieldSchema));
-      case "minItems", "maxItems" -> new Violation(pointer, false,
+      case "type" -> new SpecFinding(pointer, false, "wrong type: " + value, describe(fieldSchema));
+      case "enum" -> new SpecFinding(pointer, false, "unknown value " + value, describe(fieldSchema));
+      case "minItems", "maxItems" -> new SpecFinding(pointer, false,
           "has " + document.at(pointer).size() + " entries", describe(fieldSchema));
-      case "uniqueItems" -> new Violation(pointer, false, "entries repeat: " + value, describe(fieldSchema));
-      case "pattern", "minLength" -> new Violation(pointer, false, "not a valid value: " + value, describe(fieldSchema));
-      default -> new Violation(pointer, false, "out of range: " + value, describe(fieldSchema));
+      case "uniqueItems" -> new SpecFinding(pointer, false, "entries repeat: " + value, describe(fieldSchema));
+      case "pattern", "minLength" -> new SpecFinding(pointer, false, "not a valid value: " + value, describe(fieldSchema));
+      default -> new SpecFinding(pointer, false, "out of range: " + value, describe(fieldSchema));
     };
   }
 

@@ -16,16 +16,14 @@ import java.util.Set;
  * every problem is reported in one go.
  */
 final class SpecChecks {
-  record Finding(String pointer, String message, String allowed) {}
-
   private final JsonNode doc;
-  private final List<Finding> findings = new ArrayList<>();
+  private final List<SpecFinding> findings = new ArrayList<>();
 
   private SpecChecks(JsonNode doc) {
     this.doc = doc;
   }
 
-  static List<Finding> check(JsonNode document) {
+  static List<SpecFinding> check(JsonNode document) {
     SpecChecks checks = new SpecChecks(document);
     checks.dataset();
     checks.features();
@@ -241,6 +239,6 @@ final class SpecChecks {
   }
 
   private void add(String pointer, String message, String allowed) {
-    findings.add(new Finding(pointer, message, allowed));
+    findings.add(SpecFinding.at(pointer, message, allowed));
   }
 }

@@ -80,20 +80,11 @@ public final class SpecLoader {
           "a YAML mapping with the fields name, dataset, features, ...");
     }
     SCHEMA.fillDefaults(document);
-    List<SpecProblem> problems = new ArrayList<>();
-    for (SpecSchema.Violation v : SCHEMA.validate(document)) {
-      int[] at = v.atKey() ? locations.key(v.pointer()) : locations.value(v.pointer());
-      problems.add(new SpecProblem(at[0], at[1], dotted(v.pointer()), v.message(), v.allowed()));
-    }
+    List<SpecFinding> findings = new ArrayList<>(SCHEMA.validate(document));
     resolvePaths((ObjectNode) document, baseDir);
-    for (SpecChecks.Finding f : SpecChecks.check(document)) {
-      int[] at = locations.value(f.pointer());
-      problems.add(new SpecProblem(at[0], at[1], dotted(f.pointer()), f.message(), f.allowed()));
-    }
-    for (SpecRanges.Finding f : SpecRanges.check(document)) {
-      int[] at = locations.value(f.pointer());
-      problems.add(new SpecProblem(at[0], at[1], dotted(f.pointer()), f.message(), f.allowed()));
-    }
+    findings.addAll(SpecChecks.check(document));
+    findings.addAll(SpecRanges.check(document));
+    List<SpecProblem> problems = new ArrayList<>(findings.stream().map(f -> f.in(locations)).toList());
     if (problems.isEmpty()) {
       return new LoadedSpec(bind(name, document), SpecDigest.of(document), yaml);
     }
