@@ -71,10 +71,12 @@ public final class EvaluationActivitiesImpl implements EvaluationActivities {
     EvaluationSpec spec = request.evaluation();
     ObjectNode section = JSON.createObjectNode();
     ObjectNode params = JSON.valueToTree(spec);
-    // When snapshots are evaluated decides nothing about this evaluation's samples, nor prdc's settings without prdc.
+    // When snapshots are evaluated decides nothing about this evaluation's samples, nor a metric's settings without it.
     params.remove("duringTraining");
-    if (!spec.metrics().contains(Metric.PRDC)) {
-      params.remove(List.of("nearestK", "prdcSamples"));
+    for (Metric metric : Metric.values()) {
+      if (!spec.metrics().contains(metric)) {
+        params.remove(metric.settings());
+      }
     }
     section.set("params", params);
     section.put("models", modelDigests(spec));
@@ -125,8 +127,7 @@ public final class EvaluationActivitiesImpl implements EvaluationActivities {
     if (spec.featureNetwork() == EvaluationSpec.FeatureNetwork.BUILTIN) {
       return EvalNetwork.builtin(encoder.id(), device);
     }
-    Path file = Path.of(spec.modelFile(encoder));
-    return encoder == Encoder.INCEPTION ? EvalNetwork.inception(file, device) : EvalNetwork.dinov2(file, device);
+    return EvalNetwork.pretrained(encoder, Path.of(spec.modelFile(encoder)), device);
   }
 
   private JsonNode produce(EvaluationRequest request, StageKey key, Artifact model, Artifact dataset, Path dir)
@@ -149,11 +150,12 @@ public final class EvaluationActivitiesImpl implements EvaluationActivities {
       shards.generate(manager, generator, all, config.resolution(), spec.saveImages(),
           done -> StageRun.heartbeat(StageProgress.of(Stage.EVALUATION.id(), run, done, total, "shards")));
       Map<String, List<Double>> scores = new LinkedHashMap<>();
-      spec.metrics().forEach(metric -> metric.results().forEach(r -> scores.put(r, new ArrayList<>())));
+      spec.metrics().forEach(metric -> metric.results().forEach(r -> scores.put(r.id(), new ArrayList<>())));
       for (Map.Entry<Encoder, EvalNetwork> e : networks.entrySet()) {
         EvalNetwork network = e.getValue();
         List<Metric> metrics = spec.metrics().stream().filter(m -> m.encoder() == e.getKey()).toList();
-        Reference reference = reference(manager, spec, e.getKey(), network, dataset, metrics.contains(Metric.PRDC));
+        Reference reference = reference(manager, spec, e.getKey(), network, dataset,
+            metrics.stream().anyMatch(Metric::needsRows));
         for (int s = 0; s < spec.sets(); s++) {
           FeatureStatistics.Moments set = shards.statistics(manager, s, network).moments();
           if (set.dim() != reference.moments().dim()) {
@@ -180,7 +182,7 @@ public final class EvaluationActivitiesImpl implements EvaluationActivities {
   private static Map<String, Double> score(Metric metric, EvaluationSpec spec, int s, SampleShards shards,
       EvalNetwork network, FeatureStatistics.Moments set, Reference reference, RunLabels run) throws Exception {
     return switch (metric) {
-      case FID, FDD -> Map.of(metric.results().get(0),
+      case FID, FDD -> Map.of(metric.results().get(0).id(),
           FrechetDistance.of(set.mu(), set.sigma(), reference.moments().mu(), reference.moments().sigma()));
       case PRDC -> {
         Prdc.Points fake = shards.rows(s, network);
@@ -210,7 +212,7 @@ public final class EvaluationActivitiesImpl implements EvaluationActivities {
    */
   private Reference reference(NDManager manager, EvaluationSpec spec, Encoder encoder, EvalNetwork network,
       Artifact dataset, boolean keepRows) throws Exception {
-    boolean givenMoments = encoder == Encoder.INCEPTION && spec.fidReference() != null;
+    boolean givenMoments = encoder == Metric.FID.encoder() && spec.fidReference() != null;
     FeatureStatistics.Moments given = givenMoments
         ? FeatureStatistics.Moments.read(manager, Path.of(spec.fidReference())) : null;
     if (givenMoments && !keepRows) {

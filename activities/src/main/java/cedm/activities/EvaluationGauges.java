@@ -1,12 +1,12 @@
 package cedm.activities;
 
+import cedm.metrics.Gauges;
+import cedm.spec.EvaluationSpec.Result;
 import cedm.stage.EvaluationArtifact;
 import cedm.stage.RunLabels;
-import cedm.metrics.Gauges;
 import io.micrometer.core.instrument.Tags;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * A trial's scores per sample set, one gauge per metric result ({@code cedm_evaluation_fid},
@@ -14,21 +14,13 @@ import java.util.Map;
  * feature network is a proxy (builtin) rather than the paper's Inception or DINOv2.
  */
 final class EvaluationGauges {
-  private static final Map<String, String> HELP = Map.of(
-      "fid", "FID of one sample set",
-      "fdd", "FD_DINOv2 of one sample set",
-      "precision", "Precision (Kynkaanniemi et al. 2019) of one sample set",
-      "recall", "Recall (Kynkaanniemi et al. 2019) of one sample set",
-      "density", "Density (Naeem et al. 2020) of one sample set",
-      "coverage", "Coverage (Naeem et al. 2020) of one sample set");
-
   private EvaluationGauges() {}
 
   /** Also for a reused evaluation, so a resumed sweep shows every score. */
   static void report(RunLabels labels, EvaluationArtifact a) {
     Tags tags = StageMetrics.tags(Stage.EVALUATION.id(), labels).and("proxy", Boolean.toString(a.proxy()));
     a.scores().forEach((result, perSet) -> set("cedm.evaluation." + result,
-        HELP.getOrDefault(result, result + " of one sample set"), tags, perSet));
+        Result.of(result).help(), tags, perSet));
   }
 
   /** A snapshot's mean FID, labelled by the Mimg it was taken at: a trial's curve (the paper's Fig. 2). */

@@ -10,8 +10,8 @@ public final class ImageSources {
 
   public static ImageSource open(DatasetSpec spec, long seed) throws IOException {
     return switch (spec.kind()) {
-      case SHAPES -> new ShapesSource(seed, spec.resolution() == null ? 32 : spec.resolution(),
-          spec.count(), spec.testCount(), spec.groups());
+      case SHAPES -> new ShapesSource(seed, spec.resolution() != null ? spec.resolution()
+          : spec.kind().resolution().orElseThrow(), spec.count(), spec.testCount(), spec.groups());
       case CIFAR10 -> new CifarSource(Path.of(spec.path()), false);
       case CIFAR100 -> new CifarSource(Path.of(spec.path()), true);
       case EDM -> new ImageFolderSource(Path.of(spec.path()), true);

@@ -5,6 +5,7 @@ import cedm.features.BuiltinExtractor;
 import cedm.features.FeatureExtractor;
 import cedm.features.Preprocess;
 import cedm.features.TorchScriptExtractor;
+import cedm.spec.EvaluationSpec.Encoder;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -33,14 +34,17 @@ public final class EvalNetwork implements AutoCloseable {
     this.proxy = proxy;
   }
 
-  /** NVIDIA's inception-2015-12-05 exported to TorchScript: [N, 3, H, W] pixel values 0..255 -> [N, 2048]. */
-  public static EvalNetwork inception(Path file, Device device) throws IOException {
-    return new EvalNetwork("inception", new TorchScriptExtractor(file, device), 0, false);
-  }
-
-  /** DINOv2 ViT-L/14 exported to TorchScript: [N, 3, 224, 224] normalised -> [N, 1024]. */
-  public static EvalNetwork dinov2(Path file, Device device) throws IOException {
-    return new EvalNetwork("dinov2", new TorchScriptExtractor(file, device), 224, false);
+  /**
+   * The encoder's exported TorchScript file. Inception: NVIDIA's inception-2015-12-05, [N, 3, H, W]
+   * pixel values 0..255 -> [N, 2048], resized by the network itself. DINOv2 ViT-L/14: [N, 3, 224,
+   * 224] normalised -> [N, 1024].
+   */
+  public static EvalNetwork pretrained(Encoder encoder, Path file, Device device) throws IOException {
+    int size = switch (encoder) {
+      case INCEPTION -> 0;
+      case DINOV2 -> 224;
+    };
+    return new EvalNetwork(encoder.id(), new TorchScriptExtractor(file, device), size, false);
   }
 
   /** The weight-free stand-in for one encoder; its name picks the seed, so Inception's and DINOv2's proxies differ. */

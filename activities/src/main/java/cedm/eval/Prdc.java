@@ -1,6 +1,7 @@
 package cedm.eval;
 
 import cedm.io.BadInputException;
+import cedm.spec.EvaluationSpec.Result;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -25,10 +26,10 @@ public final class Prdc {
     /** Named as the evaluation artifact records them. */
     public Map<String, Double> byName() {
       Map<String, Double> out = new LinkedHashMap<>();
-      out.put("precision", precision);
-      out.put("recall", recall);
-      out.put("density", density);
-      out.put("coverage", coverage);
+      out.put(Result.PRECISION.id(), precision);
+      out.put(Result.RECALL.id(), recall);
+      out.put(Result.DENSITY.id(), density);
+      out.put(Result.COVERAGE.id(), coverage);
       return out;
     }
   }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
+import cedm.spec.EvaluationSpec;
 import cedm.io.BadInputException;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -23,7 +24,7 @@ class EvalNetworkTest {
 
   @Test
   void theInceptionPathFeedsExactPixelValuesAtTheImagesSize() throws Exception {
-    try (EvalNetwork net = EvalNetwork.inception(Path.of("src/test/resources/fixtures/eval/pixel_probe.pt"), Device.cpu())) {
+    try (EvalNetwork net = EvalNetwork.pretrained(EvaluationSpec.Encoder.INCEPTION, Path.of("src/test/resources/fixtures/eval/pixel_probe.pt"), Device.cpu())) {
       float[] f = net.features(IMAGES, 2, 3, 2);
       assertEquals(16, f.length);
       for (int n = 0; n < 2; n++) {
@@ -52,7 +53,7 @@ class EvalNetworkTest {
   @Test
   void aMissingNetworkFileIsNamed() {
     BadInputException e = assertThrows(BadInputException.class,
-        () -> EvalNetwork.inception(Path.of("models/absent-inception.pt"), Device.cpu()));
+        () -> EvalNetwork.pretrained(EvaluationSpec.Encoder.INCEPTION, Path.of("models/absent-inception.pt"), Device.cpu()));
     assertTrue(e.getMessage().contains("absent-inception.pt"), e.getMessage());
   }
 }

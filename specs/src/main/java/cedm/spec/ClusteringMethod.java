@@ -1,6 +1,9 @@
 package cedm.spec;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Optional;
 
 /** How images are grouped into C clusters. */
 public enum ClusteringMethod {
@@ -9,6 +12,11 @@ public enum ClusteringMethod {
 
   /** The name used in specs, ids and reports. */
   public String id() {
-    return name().toLowerCase(java.util.Locale.ROOT);
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  /** The method a spec names, if it is one. */
+  public static Optional<ClusteringMethod> byId(String id) {
+    return Arrays.stream(values()).filter(m -> m.id().equals(id)).findFirst();
   }
 }

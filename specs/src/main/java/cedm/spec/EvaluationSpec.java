@@ -1,7 +1,10 @@
 package cedm.spec;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 
 /**
  * Sampling and FID/FDD scoring of each trained model, as NVlabs/edm's generate.py and fid.py and
@@ -52,17 +55,21 @@ public record EvaluationSpec(
 
   /** The feature network that embeds images for a metric. */
   public enum Encoder {
-    /** NVIDIA's Inception-v3 pool features, 2048-d. */
-    INCEPTION("inception", "evaluation.inception_model"),
-    /** DINOv2 ViT-L/14 class token, 1024-d. */
-    DINOV2("dinov2", "evaluation.dinov2_model");
+    /** NVIDIA's Inception-v3 pool features. */
+    INCEPTION("inception", "evaluation.inception_model", "Inception-v3", 2048),
+    /** DINOv2 ViT-L/14 class token. */
+    DINOV2("dinov2", "evaluation.dinov2_model", "DINOv2 ViT-L/14", 1024);
 
     private final String id;
     private final String modelField;
+    private final String displayName;
+    private final int dim;
 
-    Encoder(String id, String modelField) {
+    Encoder(String id, String modelField, String displayName, int dim) {
       this.id = id;
       this.modelField = modelField;
+      this.displayName = displayName;
+      this.dim = dim;
     }
 
     public String id() {
@@ -73,36 +80,117 @@ public record EvaluationSpec(
     public String modelField() {
       return modelField;
     }
+
+    /** The network's name as papers give it. */
+    public String displayName() {
+      return displayName;
+    }
+
+    /** The width of its features. */
+    public int dim() {
+      return dim;
+    }
   }
 
-  /** A metric reads one encoder's features and gives one or more results, each one value per sample set. */
+  /**
+   * One value per sample set that a metric gives: its name in scores, reports and gauges, whether
+   * it is a distance (lower is better, shown to 2 decimals) or a share (higher is better, 3 decimals).
+   */
+  public enum Result {
+    FID("fid", true, "FID of one sample set"),
+    FDD("fdd", true, "FD_DINOv2 of one sample set"),
+    PRECISION("precision", false, "Precision (Kynkaanniemi et al. 2019) of one sample set"),
+    RECALL("recall", false, "Recall (Kynkaanniemi et al. 2019) of one sample set"),
+    DENSITY("density", false, "Density (Naeem et al. 2020) of one sample set"),
+    COVERAGE("coverage", false, "Coverage (Naeem et al. 2020) of one sample set");
+
+    private final String id;
+    private final boolean distance;
+    private final String help;
+
+    Result(String id, boolean distance, String help) {
+      this.id = id;
+      this.distance = distance;
+      this.help = help;
+    }
+
+    public String id() {
+      return id;
+    }
+
+    public boolean distance() {
+      return distance;
+    }
+
+    /** What one value is, for a gauge's help text. */
+    public String help() {
+      return help;
+    }
+
+    /** The result recorded under {@code id}; scores hold no other names. */
+    public static Result of(String id) {
+      return Arrays.stream(values()).filter(r -> r.id.equals(id)).findFirst()
+          .orElseThrow(() -> new IllegalArgumentException("no metric gives a result named " + id));
+    }
+  }
+
+  /**
+   * A metric reads one encoder's features and gives one or more results. Those that compare
+   * samples one by one need every feature row of the reference, not only its moments.
+   */
   public enum Metric {
-    @JsonProperty("fid") FID(Encoder.INCEPTION, "fid"),
-    @JsonProperty("fdd") FDD(Encoder.DINOV2, "fdd"),
+    @JsonProperty("fid") FID(Encoder.INCEPTION, false, List.of(), Result.FID),
+    @JsonProperty("fdd") FDD(Encoder.DINOV2, false, List.of(), Result.FDD),
     /** Precision and recall (Kynkaanniemi et al. 2019), density and coverage (Naeem et al. 2020). */
-    @JsonProperty("prdc") PRDC(Encoder.DINOV2, "precision", "recall", "density", "coverage");
+    @JsonProperty("prdc") PRDC(Encoder.DINOV2, true, List.of("nearestK", "prdcSamples"),
+        Result.PRECISION, Result.RECALL, Result.DENSITY, Result.COVERAGE);
 
     private final Encoder encoder;
-    private final List<String> results;
+    private final boolean needsRows;
+    private final List<String> settings;
+    private final List<Result> results;
 
-    Metric(Encoder encoder, String... results) {
+    Metric(Encoder encoder, boolean needsRows, List<String> settings, Result... results) {
       this.encoder = encoder;
+      this.needsRows = needsRows;
+      this.settings = settings;
       this.results = List.of(results);
+    }
+
+    public String id() {
+      return name().toLowerCase(Locale.ROOT);
     }
 
     public Encoder encoder() {
       return encoder;
     }
 
-    /** The names its values are recorded under in {@code EvaluationArtifact.scores}. */
-    public List<String> results() {
+    /** Whether it reads every feature row of the reference and the samples, beyond their moments. */
+    public boolean needsRows() {
+      return needsRows;
+    }
+
+    /** The components of this record that only it reads: they identify its evaluations only when it runs. */
+    public List<String> settings() {
+      return settings;
+    }
+
+    /** What it records in {@code EvaluationArtifact.scores}, in order. */
+    public List<Result> results() {
       return results;
+    }
+
+    public static Optional<Metric> byId(String id) {
+      return Arrays.stream(values()).filter(m -> m.id().equals(id)).findFirst();
     }
   }
 
   /** The TorchScript file of a pretrained encoder. */
   public String modelFile(Encoder encoder) {
-    return encoder == Encoder.INCEPTION ? inceptionModel : dinov2Model;
+    return switch (encoder) {
+      case INCEPTION -> inceptionModel;
+      case DINOV2 -> dinov2Model;
+    };
   }
 
   /** The encoders the metrics read, each once, in the metrics' order. */

@@ -4,10 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
+import java.util.EnumSet;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -36,17 +34,8 @@ final class SpecChecks {
   }
 
   private void dataset() {
-    String kind = doc.at("/dataset/kind").asText("");
-    String allowed = switch (kind) {
-      case "cifar10" -> "the directory cifar-10-batches-bin (data_batch_1.bin ... test_batch.bin)";
-      case "cifar100" -> "the directory cifar-100-binary (train.bin, test.bin)";
-      case "edm" -> "an EDM dataset .zip or directory (PNG images + dataset.json)";
-      case "folder" -> "a directory of images (png, jpg, bmp)";
-      default -> null;
-    };
-    if (allowed != null) {
-      existing("/dataset/path", "kind " + kind + " reads its images from it", allowed);
-    }
+    DatasetSpec.Kind.byId(doc.at("/dataset/kind").asText("")).ifPresent(kind -> kind.path().ifPresent(
+        allowed -> existing("/dataset/path", "kind " + kind.id() + " reads its images from it", allowed)));
   }
 
   private void features() {
@@ -65,20 +54,27 @@ final class SpecChecks {
     }
     JsonNode neighbours = doc.at("/clustering/temi/neighbours");
     JsonNode knn = doc.at("/features/knn");
-    if (temiUsed() && neighbours.isInt() && knn.isInt() && neighbours.asInt() > knn.asInt()) {
+    if (methodsUsed().contains(ClusteringMethod.TEMI) && neighbours.isInt() && knn.isInt() && neighbours.asInt() > knn.asInt()) {
       add("/clustering/temi/neighbours", "is " + neighbours + ", more than the " + knn + " neighbours mined",
           "integer >= 1 and <= features.knn");
     }
   }
 
-  /** TEMI runs when the C_max search uses it or a grid method is TEMI; otherwise its section is unused. */
-  private boolean temiUsed() {
-    boolean search = doc.at("/search/enabled").asBoolean(true) && doc.at("/clustering/method").asText("temi").equals("temi");
-    boolean grid = false;
-    for (JsonNode m : doc.at("/grid/methods")) {
-      grid |= m.asText().equals("temi");
+  /** The methods that run: the C_max search's, when it is on, and the grid's; the others' sections are unused. */
+  private Set<ClusteringMethod> methodsUsed() {
+    Set<ClusteringMethod> used = EnumSet.noneOf(ClusteringMethod.class);
+    if (doc.at("/search/enabled").asBoolean(true)) {
+      ClusteringMethod.byId(doc.at("/clustering/method").asText()).ifPresent(used::add);
     }
-    return search || grid;
+    doc.at("/grid/methods").forEach(m -> ClusteringMethod.byId(m.asText()).ifPresent(used::add));
+    return used;
+  }
+
+  /** The metrics the spec names (unknown ones are the schema's to report). */
+  private Set<EvaluationSpec.Metric> metrics() {
+    Set<EvaluationSpec.Metric> named = EnumSet.noneOf(EvaluationSpec.Metric.class);
+    doc.at("/evaluation/metrics").forEach(m -> EvaluationSpec.Metric.byId(m.asText()).ifPresent(named::add));
+    return named;
   }
 
   private void search() {
@@ -148,11 +144,7 @@ final class SpecChecks {
         previous = r;
       }
     }
-    boolean fid = false;
-    for (JsonNode m : doc.at("/evaluation/metrics")) {
-      fid |= m.asText().equals("fid");
-    }
-    if (!fid) {
+    if (!metrics().contains(EvaluationSpec.Metric.FID)) {
       add("/evaluation/metrics", "has no fid: successive halving compares the points by their FID at each rung",
           "a list containing fid, or grid.schedule: full");
     }
@@ -182,14 +174,11 @@ final class SpecChecks {
       add("/evaluation/sigma_min", "is " + min + ", not below sigma_max " + max, "number > 0 and < evaluation.sigma_max");
     }
     if (doc.at("/evaluation/feature_network").asText().equals("pretrained")) {
-      Set<String> named = new LinkedHashSet<>();
-      doc.at("/evaluation/metrics").forEach(m -> named.add(m.asText()));
-      for (EvaluationSpec.Metric metric : EvaluationSpec.Metric.values()) {
-        String name = metric.name().toLowerCase(Locale.ROOT);
+      for (EvaluationSpec.Metric metric : metrics()) {
         EvaluationSpec.Encoder encoder = metric.encoder();
-        if (named.contains(name) && findings.stream().noneMatch(f -> f.pointer().equals(pointer(encoder)))) {
-          existing(pointer(encoder), "metric " + name + " needs " + NETWORK_NAMES.get(encoder),
-              "a TorchScript " + NETWORK_NAMES.get(encoder) + " file (see README), or feature_network: builtin");
+        if (findings.stream().noneMatch(f -> f.pointer().equals(pointer(encoder)))) {
+          existing(pointer(encoder), "metric " + metric.id() + " needs " + encoder.displayName(),
+              "a TorchScript " + encoder.displayName() + " file (see README), or feature_network: builtin");
         }
       }
     }
@@ -203,12 +192,8 @@ final class SpecChecks {
 
   /** Each evaluation prdc scores must hold more than nearest_k + 1 samples, as the reference's argpartition needs. */
   private void prdcSamples() {
-    boolean prdc = false;
-    for (JsonNode m : doc.at("/evaluation/metrics")) {
-      prdc |= m.asText().equals("prdc");
-    }
     int k = doc.at("/evaluation/nearest_k").asInt(3);
-    if (!prdc) {
+    if (!metrics().contains(EvaluationSpec.Metric.PRDC)) {
       return;
     }
     for (String pointer : List.of("/evaluation/samples_per_set", "/evaluation/prdc_samples",
@@ -220,9 +205,6 @@ final class SpecChecks {
       }
     }
   }
-
-  private static final Map<EvaluationSpec.Encoder, String> NETWORK_NAMES = Map.of(
-      EvaluationSpec.Encoder.INCEPTION, "Inception-v3", EvaluationSpec.Encoder.DINOV2, "DINOv2 ViT-L/14");
 
   private static String pointer(EvaluationSpec.Encoder encoder) {
     return "/" + encoder.modelField().replace('.', '/');

@@ -1,18 +1,19 @@
 package cedm.cli;
 
-import cedm.stage.EvaluationArtifact;
-import cedm.stage.StageProgress;
 import cedm.report.DeviceTime;
 import cedm.runtime.SweepClient.RunningStage;
-import cedm.workflow.StageReport;
+import cedm.spec.EvaluationSpec.Result;
+import cedm.stage.EvaluationArtifact;
+import cedm.stage.StageProgress;
 import cedm.workflow.Probe;
 import cedm.workflow.RungDecision;
 import cedm.workflow.RungScore;
+import cedm.workflow.StageReport;
 import cedm.workflow.StageState;
+import cedm.workflow.SweepStatus;
 import cedm.workflow.TrialResult;
 import cedm.workflow.TrialState;
 import cedm.workflow.TrialWorkflow;
-import cedm.workflow.SweepStatus;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -174,12 +175,12 @@ final class StatusView {
     }
     boolean proxy = scored.stream().anyMatch(t -> t.evaluation().proxy());
     List<String> others = scored.stream().flatMap(t -> t.evaluation().scores().keySet().stream())
-        .filter(r -> !r.equals("fid")).distinct().toList();
+        .filter(r -> !r.equals(Result.FID.id())).distinct().toList();
     List<String> lines = new ArrayList<>();
     lines.add("scores" + (proxy ? " (proxy: the builtin network is not pre-trained; compare points with each other, "
         + "not with papers)" : ""));
     StringBuilder head = new StringBuilder(String.format(Locale.ROOT, "  %-16s %22s %9s", "point",
-        EvaluationArtifact.displayName("fid", proxy) + " mean +- std", "min"));
+        EvaluationArtifact.displayName(Result.FID.id(), proxy) + " mean +- std", "min"));
     others.forEach(r -> head.append(String.format(Locale.ROOT, " %22s", EvaluationArtifact.displayName(r, proxy))));
     lines.add(head.toString());
     double best = scored.stream().mapToDouble(t -> EvaluationArtifact.Summary.of(t.evaluation().fid()).mean()).min()

@@ -15,8 +15,6 @@ import java.util.List;
  * the feature extractor (any D; DINO ViT-B/16 gives 768), Inception (2048) and DINOv2 ViT-L/14 (1024).
  */
 public final class ModelChecks {
-  private static final int INCEPTION_DIM = 2048;
-  private static final int DINOV2_DIM = 1024;
 
   private ModelChecks() {}
 
@@ -29,9 +27,7 @@ public final class ModelChecks {
     EvaluationSpec evaluation = spec.evaluation();
     if (evaluation.featureNetwork() == EvaluationSpec.FeatureNetwork.PRETRAINED) {
       for (EvaluationSpec.Encoder encoder : evaluation.encoders()) {
-        boolean inception = encoder == EvaluationSpec.Encoder.INCEPTION;
-        checks.add(network(encoder.modelField(), evaluation.modelFile(encoder), inception ? INCEPTION_DIM : DINOV2_DIM,
-            inception));
+        checks.add(network(encoder, evaluation.modelFile(encoder)));
       }
     }
     if (checks.isEmpty()) {
@@ -51,9 +47,10 @@ public final class ModelChecks {
     }
   }
 
-  private static Check network(String field, String file, int dim, boolean inception) {
-    try (EvalNetwork net = inception ? EvalNetwork.inception(Path.of(file), Device.cpu())
-        : EvalNetwork.dinov2(Path.of(file), Device.cpu())) {
+  private static Check network(EvaluationSpec.Encoder encoder, String file) {
+    String field = encoder.modelField();
+    int dim = encoder.dim();
+    try (EvalNetwork net = EvalNetwork.pretrained(encoder, Path.of(file), Device.cpu())) {
       int side = 32;
       float[] out = net.features(new byte[2 * side * side * 3], 2, side, side);
       int got = out.length / 2;

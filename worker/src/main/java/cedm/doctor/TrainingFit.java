@@ -48,15 +48,13 @@ public final class TrainingFit {
     }
   }
 
-  /** The images' side: the dataset's, else what its kind or the preset implies. */
+  /** The images' side: the dataset's, else what its kind or, when only the files tell, the preset implies. */
   static int resolution(ExperimentSpec spec) {
     if (spec.dataset().resolution() != null) {
       return spec.dataset().resolution();
     }
-    return switch (spec.dataset().kind()) {
-      case CIFAR10, CIFAR100 -> 32;
-      default -> spec.training().preset() == TrainingSpec.Preset.DDPMPP_FFHQ64 ? 64 : 32;
-    };
+    return spec.dataset().kind().resolution()
+        .orElse(spec.training().preset() == TrainingSpec.Preset.DDPMPP_FFHQ64 ? 64 : 32);
   }
 
   private static String preset(TrainingSpec training) {

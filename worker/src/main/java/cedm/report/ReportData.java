@@ -1,9 +1,10 @@
 package cedm.report;
 
-import cedm.stage.EvaluationArtifact.Summary;
 import cedm.spec.ClusteringMethod;
+import cedm.spec.EvaluationSpec.Result;
 import cedm.spec.ExperimentSpec;
 import cedm.spec.GridSpec;
+import cedm.stage.EvaluationArtifact.Summary;
 import cedm.workflow.GridPoint;
 import cedm.workflow.Probe;
 import cedm.workflow.RungDecision;
@@ -56,7 +57,7 @@ public record ReportData(String sweepId, String phase, boolean finished, Integer
       Map<String, Summary> others = new LinkedHashMap<>();
       if (scored) {
         t.evaluation().scores().forEach((name, values) -> {
-          if (!name.equals("fid") && !values.isEmpty()) {
+          if (!name.equals(Result.FID.id()) && !values.isEmpty()) {
             others.put(name, Summary.of(values));
           }
         });

@@ -1,5 +1,6 @@
 package cedm.stage;
 
+import cedm.spec.EvaluationSpec.Result;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.Collections;
@@ -51,7 +52,7 @@ public record EvaluationArtifact(
 
   /** FID per set; empty when the spec's metrics left it out. */
   public List<Double> fid() {
-    return result("fid");
+    return result(Result.FID.id());
   }
 
   /** One result per set; empty when not computed. */
@@ -71,7 +72,7 @@ public record EvaluationArtifact(
   }
 
   private static boolean distance(String result) {
-    return result.equals("fid") || result.equals("fdd");
+    return Result.of(result).distance();
   }
 
   /** Mean, standard deviation (over sets, ddof 0 as numpy's default) and minimum of a metric. */
