@@ -1,17 +1,18 @@
 package cedm.activities;
 
 import ai.djl.Device;
+import cedm.io.BadInputException;
+import cedm.io.NonFiniteException;
+import cedm.stage.FailureMessage;
 import cedm.stage.Failures;
 import cedm.stage.RunLabels;
 import cedm.stage.StageOutput;
 import cedm.stage.StageProgress;
-import cedm.io.BadInputException;
-import cedm.io.NonFiniteException;
 import cedm.store.DeviceLedger;
 import io.temporal.activity.Activity;
+import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.client.ActivityCanceledException;
 import io.temporal.failure.ApplicationFailure;
-import java.nio.file.FileSystemException;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
@@ -21,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * Runs a stage's body inside an activity: bad input, NaN/Inf values and arrays too large become
  * non-retryable failures whose one-line message names the file or stage; anything else fails this
  * attempt with one line and is retried by Temporal up to the spec's runtime.max_attempts. Every run and heartbeat is reported to
- * {@link StageMetrics}. Outside an activity (tests, benchmarks) heartbeats only update metrics.
+ * {@link StageMetrics} and to the activity's heartbeat.
  */
 final class StageRun {
   private static final Logger log = LoggerFactory.getLogger(StageRun.class);
@@ -30,8 +31,9 @@ final class StageRun {
   /** The run on this thread; heartbeats come from the activity's thread, as Temporal's own context does. */
   private static final ThreadLocal<Current> CURRENT = new ThreadLocal<>();
 
-  /** What a heartbeat updates: the run's metrics, and its ledger entry (null outside a sweep). */
-  private record Current(StageMetrics metrics, DeviceLedger.Attempt attempt) {}
+  /** What a heartbeat updates: the run's metrics, its ledger entry (null outside a sweep) and its activity. */
+  private record Current(StageMetrics metrics, DeviceLedger.Attempt attempt, ActivityExecutionContext activity) {}
+
   private final String stage;
   private final RunLabels labels;
   private final DevicePool.Claim claim;
@@ -67,15 +69,16 @@ final class StageRun {
   }
 
   <T extends StageOutput> T run(OnDevices<T> body) {
+    ActivityExecutionContext activity = Activity.getExecutionContext();
     DevicePool.Lease lease;
     try {
-      lease = claim == null ? null : claim.lease(StageRun::heartbeatWaiting);
+      lease = claim == null ? null : claim.lease(() -> activity.heartbeat(null));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw Activity.wrap(e);
     }
     try {
-      return runLeased(body, lease == null ? List.of() : lease.devices());
+      return runLeased(body, lease == null ? List.of() : lease.devices(), activity);
     } finally {
       if (lease != null) {
         lease.close();
@@ -83,12 +86,13 @@ final class StageRun {
     }
   }
 
-  private <T extends StageOutput> T runLeased(OnDevices<T> body, List<Device> devices) {
+  private <T extends StageOutput> T runLeased(OnDevices<T> body, List<Device> devices,
+      ActivityExecutionContext activity) {
     StageMetrics metrics = StageMetrics.start(stage, labels, devices.isEmpty() ? null : devices.get(0));
     DeviceLedger.Attempt attempt = labels.sweep().isEmpty() ? null : ledger.start(labels.sweep(), stage, labels.trial(),
         labels.clusters(), devices.stream().anyMatch(Device::isGpu) ? "gpu" : "cpu", devices.size());
     Current outer = CURRENT.get();
-    CURRENT.set(new Current(metrics, attempt));
+    CURRENT.set(new Current(metrics, attempt, activity));
     String outcome = StageMetrics.FAILED;
     try {
       T output = body.call(devices);
@@ -115,7 +119,7 @@ final class StageRun {
       log.info("stage {} cancelled; what it persisted (checkpoints, finished chunks) is kept", stage);
       throw e;
     } catch (Exception e) {
-      throw retryable(e);
+      throw retryable(e, activity.getInfo().getAttempt());
     } finally {
       metrics.end(outcome);
       if (attempt != null) {
@@ -126,33 +130,13 @@ final class StageRun {
   }
 
   /** A failure that may heal: one line for the user; the stack trace goes to this worker's log. */
-  private ApplicationFailure retryable(Exception e) {
-    String cause = oneLine(e);
-    log.warn("stage {} failed{}: {}", stage,
-        inActivity() ? " in attempt " + Activity.getExecutionContext().getInfo().getAttempt() : "", cause, e);
+  private ApplicationFailure retryable(Exception e, int attempt) {
+    String cause = FailureMessage.of(e);
+    log.warn("stage {} failed in attempt {}: {}", stage, attempt, cause, e);
     return ApplicationFailure.newFailure(cause, e.getClass().getName());
   }
 
-  /**
-   * The first message in the cause chain that says more than its cause's class and message (what a
-   * wrapper without its own message carries), with the file a file-system error names.
-   */
-  static String oneLine(Throwable e) {
-    Throwable t = e;
-    while (t.getCause() != null && t.getCause() != t
-        && (t.getMessage() == null || t.getMessage().equals(t.getCause().toString()))) {
-      t = t.getCause();
-    }
-    String message = t.getMessage();
-    if (t instanceof FileSystemException fs && message != null && fs.getFile() != null
-        && !message.contains(fs.getFile())) {
-      message = fs.getFile() + ": " + message;
-    }
-    String line = message == null || message.isBlank() ? t.getClass().getSimpleName() : message.strip();
-    int newline = line.indexOf('\n');
-    return newline < 0 ? line : line.substring(0, newline);
-  }
-
+  /** Progress of the stage run on this thread: its metrics, its ledger entry and its activity's heartbeat. */
   static void heartbeat(StageProgress progress) {
     Current current = CURRENT.get();
     if (current != null) {
@@ -160,24 +144,15 @@ final class StageRun {
       if (current.attempt() != null) {
         current.attempt().progress();
       }
-    }
-    if (inActivity()) {
-      Activity.getExecutionContext().heartbeat(progress);
+      current.activity().heartbeat(progress);
     }
   }
 
+  /** Still alive while the stage run on this thread waits (for a lock held by another producer). */
   static void heartbeatWaiting() {
-    if (inActivity()) {
-      Activity.getExecutionContext().heartbeat(null);
-    }
-  }
-
-  private static boolean inActivity() {
-    try {
-      Activity.getExecutionContext();
-      return true;
-    } catch (IllegalStateException e) {
-      return false;
+    Current current = CURRENT.get();
+    if (current != null) {
+      current.activity().heartbeat(null);
     }
   }
 }

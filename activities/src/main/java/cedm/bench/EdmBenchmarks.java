@@ -11,13 +11,14 @@ import cedm.edm.SampleGenerator;
 import cedm.edm.SongUNet;
 import cedm.edm.TrainingData;
 import cedm.edm.TrainingOutcome;
+import cedm.io.ChildJvm;
 import cedm.spec.TrainingSpec;
 import cedm.store.ArtifactStore;
 import cedm.store.Checkpoints;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -72,19 +73,15 @@ public final class EdmBenchmarks {
    */
   public static long peakMemory(TrainingSpec.Preset preset, int resolution, int batch, Integer batchGpu)
       throws IOException, InterruptedException {
-    String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder builder = new ProcessBuilder(javaBin, "-Dai.djl.offline=true", "-cp",
-        System.getProperty("java.class.path"), EdmMemoryProbe.class.getName(), preset.name(),
-        Integer.toString(resolution), Integer.toString(batch), String.valueOf(batchGpu))
+    ProcessBuilder builder = ChildJvm.of(EdmMemoryProbe.class, preset.name(), Integer.toString(resolution),
+        Integer.toString(batch), String.valueOf(batchGpu)).redirectErrorStream(false)
         .redirectError(ProcessBuilder.Redirect.DISCARD);
     builder.environment().put("MALLOC_MMAP_THRESHOLD_", "65536");
-    Process p = builder.start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-    if (p.waitFor() != 0) {
-      throw new IOException("memory probe for " + preset + " batch " + batch + " exited with " + p.exitValue());
+    ChildJvm.Ended probe = ChildJvm.run(builder, Duration.ofHours(1));
+    if (probe.exitCode() != 0) {
+      throw new IOException("memory probe for " + preset + " batch " + batch + " exited with " + probe.exitCode());
     }
-    String[] lines = out.split("\\R");
-    return Long.parseLong(lines[lines.length - 1].trim());
+    return Long.parseLong(probe.lastLine());
   }
 
   /** Images per second of the Heun sampler with {@code steps} steps, randomly initialised weights. */

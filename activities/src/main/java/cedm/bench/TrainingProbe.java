@@ -7,14 +7,15 @@ import cedm.edm.NetworkConfig;
 import cedm.edm.TrainingData;
 import cedm.edm.TrainingListener;
 import cedm.edm.TrainingProgress;
+import cedm.io.ChildJvm;
 import cedm.spec.TrainingSpec;
 import cedm.store.ArtifactStore;
 import cedm.store.Checkpoints;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -28,6 +29,8 @@ import java.util.List;
  */
 public final class TrainingProbe {
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** Far more than a probe of a few steps needs; a hung child is killed rather than waited on for ever. */
+  private static final Duration PROBE_TIME = Duration.ofHours(1);
 
   /** Peak bytes of the device (or process) while training, and the median images per second after the first step. */
   public record Result(long peakBytes, double imagesPerSecond) {}
@@ -37,18 +40,13 @@ public final class TrainingProbe {
   /** Runs the probe in a fresh JVM with this one's class path. */
   public static Result measure(TrainingSpec spec, int resolution, int labels, int batch, String device, int steps)
       throws IOException, InterruptedException {
-    String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder builder = new ProcessBuilder(javaBin, "-Dai.djl.offline=true", "-cp",
-        System.getProperty("java.class.path"), TrainingProbe.class.getName(), JSON.writeValueAsString(spec),
-        Integer.toString(resolution), Integer.toString(labels), Integer.toString(batch), device,
-        Integer.toString(steps)).redirectErrorStream(true);
+    ProcessBuilder builder = ChildJvm.of(TrainingProbe.class, JSON.writeValueAsString(spec),
+        Integer.toString(resolution), Integer.toString(labels), Integer.toString(batch), device, Integer.toString(steps));
     // As EdmMemoryProbe: freed activation-sized blocks go back to the system, so the peak is the step's.
     builder.environment().put("MALLOC_MMAP_THRESHOLD_", "65536");
-    Process p = builder.start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-    String[] lines = out.split("\\R");
-    String last = lines[lines.length - 1].trim();
-    if (p.waitFor() != 0 || !last.matches("\\d+ [0-9.Ee+-]+")) {
+    ChildJvm.Ended probe = ChildJvm.run(builder, PROBE_TIME);
+    String last = probe.lastLine();
+    if (probe.exitCode() != 0 || !last.matches("\\d+ [0-9.Ee+-]+")) {
       throw new IOException("training probe at batch " + batch + " on " + device + " failed: " + last);
     }
     String[] f = last.split(" ");

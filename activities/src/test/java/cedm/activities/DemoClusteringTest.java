@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.Device;
+import cedm.spec.ClusteringMethod;
+import cedm.spec.ClusteringSpec;
+import cedm.spec.ExperimentSpec;
+import cedm.spec.SpecLoader;
 import cedm.stage.ClusteringArtifact;
-import cedm.stage.RunLabels;
 import cedm.stage.ClusteringRequest;
 import cedm.stage.DatasetArtifact;
 import cedm.stage.DatasetRequest;
@@ -15,16 +17,14 @@ import cedm.stage.FeaturesArtifact;
 import cedm.stage.FeaturesRequest;
 import cedm.stage.KnnArtifact;
 import cedm.stage.KnnRequest;
-import cedm.spec.ClusteringMethod;
-import cedm.spec.ClusteringSpec;
-import cedm.spec.ExperimentSpec;
-import cedm.spec.SpecLoader;
+import cedm.stage.RunLabels;
 import cedm.store.ArtifactStore;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -32,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * TEMI with C = 8 recovers the groups well, and cluster utilisation falls once C is far above 8.
  */
 class DemoClusteringTest {
+  @RegisterExtension static final ActivityStubs ACTIVITIES = new ActivityStubs();
   @TempDir static Path tmp;
   static ExperimentSpec spec;
   static ArtifactStore store;
@@ -42,10 +43,10 @@ class DemoClusteringTest {
   static void demoFeatures() throws Exception {
     spec = SpecLoader.load(Path.of("..", "specs", "demo.yaml")).spec();
     store = new ArtifactStore(tmp.resolve("store"));
-    DatasetArtifact dataset = new DatasetActivitiesImpl(store).importDataset(new DatasetRequest(spec.dataset(), spec.seed(), RunLabels.NONE));
-    features = new FeatureActivitiesImpl(store, DevicePool.cpu(1).slot(0))
+    DatasetArtifact dataset = ACTIVITIES.dataset(store).importDataset(new DatasetRequest(spec.dataset(), spec.seed(), RunLabels.NONE));
+    features = ACTIVITIES.features(store)
         .extractFeatures(new FeaturesRequest(dataset.artifactId(), spec.features(), spec.seed(), RunLabels.NONE));
-    knn = new KnnActivitiesImpl(store).mineNeighbours(new KnnRequest(features.artifactId(), spec.features().knn(), RunLabels.NONE));
+    knn = ACTIVITIES.knn(store).mineNeighbours(new KnnRequest(features.artifactId(), spec.features().knn(), RunLabels.NONE));
   }
 
   private static ClusteringArtifact cluster(ClusteringMethod method, int c) {
@@ -53,7 +54,7 @@ class DemoClusteringTest {
   }
 
   private static ClusteringArtifact cluster(ClusteringMethod method, int c, ClusteringSpec clustering) {
-    return new ClusteringActivitiesImpl(store, DevicePool.cpu(1).slot(0)).cluster(
+    return ACTIVITIES.clustering(store).cluster(
         new ClusteringRequest(features.artifactId(), knn.artifactId(), method, c, clustering, spec.seed(),
             new RunLabels("demo", method.id() + "-C=" + c, c)));
   }

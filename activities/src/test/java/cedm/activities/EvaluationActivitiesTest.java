@@ -9,20 +9,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
-import cedm.stage.DatasetArtifact;
-import cedm.stage.RunLabels;
-import cedm.stage.DatasetRequest;
-import cedm.stage.EvaluationArtifact;
-import cedm.stage.EvaluationRequest;
-import cedm.stage.TrainingArtifact;
-import cedm.stage.TrainingRequest;
-import cedm.stage.TrainingRequest.Conditioning;
 import cedm.edm.SampleGenerator;
 import cedm.eval.EvalNetwork;
 import cedm.eval.SampleShards;
 import cedm.spec.EvaluationSpec;
 import cedm.spec.ExperimentSpec;
 import cedm.spec.SpecLoader;
+import cedm.stage.DatasetArtifact;
+import cedm.stage.DatasetRequest;
+import cedm.stage.EvaluationActivities;
+import cedm.stage.EvaluationArtifact;
+import cedm.stage.EvaluationRequest;
+import cedm.stage.RunLabels;
+import cedm.stage.TrainingArtifact;
+import cedm.stage.TrainingRequest;
+import cedm.stage.TrainingRequest.Conditioning;
 import cedm.store.ArtifactStore;
 import cedm.store.Manifest;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -33,10 +34,12 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Sharded evaluation: every metric per set; a run killed between shards ends with exactly the features of an uninterrupted one. */
 class EvaluationActivitiesTest {
+  @RegisterExtension static final ActivityStubs ACTIVITIES = new ActivityStubs();
   private static final RunLabels GROUND_TRUTH = new RunLabels("sweep-1", "ground-truth", 0);
   @TempDir Path tmp;
 
@@ -56,8 +59,8 @@ class EvaluationActivitiesTest {
   private Chain trained(String name) throws Exception {
     ExperimentSpec spec = spec();
     ArtifactStore store = new ArtifactStore(tmp.resolve(name));
-    DatasetArtifact dataset = new DatasetActivitiesImpl(store).importDataset(new DatasetRequest(spec.dataset(), 0, RunLabels.NONE));
-    TrainingArtifact model = new TrainingActivitiesImpl(store, DevicePool.cpu(1).slot(0)).train(new TrainingRequest(
+    DatasetArtifact dataset = ACTIVITIES.dataset(store).importDataset(new DatasetRequest(spec.dataset(), 0, RunLabels.NONE));
+    TrainingArtifact model = ACTIVITIES.training(store).train(new TrainingRequest(
         dataset.artifactId(), Conditioning.DATASET_LABELS, null, spec.training(), 0, GROUND_TRUTH));
     return new Chain(store, new EvaluationRequest(model.artifactId(), dataset.artifactId(), spec.evaluation(),
         GROUND_TRUTH));
@@ -66,7 +69,7 @@ class EvaluationActivitiesTest {
   @Test
   void anEvaluationScoresEachSetWithEveryMetricsResults() throws Exception {
     Chain chain = trained("straight");
-    EvaluationActivitiesImpl evaluation = new EvaluationActivitiesImpl(chain.store(), DevicePool.cpu(1).slot(0));
+    EvaluationActivities evaluation = ACTIVITIES.evaluation(chain.store());
     EvaluationArtifact expected = evaluation.evaluate(chain.request());
     assertEquals(2, expected.fid().size());
     assertTrue(expected.proxy());
@@ -141,7 +144,7 @@ class EvaluationActivitiesTest {
   @Test
   void aModelRetrainedUnderTheSameIdIsEvaluatedAgain() throws Exception {
     Chain chain = trained("retrained");
-    EvaluationActivitiesImpl evaluation = new EvaluationActivitiesImpl(chain.store(), DevicePool.cpu(1).slot(0));
+    EvaluationActivities evaluation = ACTIVITIES.evaluation(chain.store());
     EvaluationArtifact first = evaluation.evaluate(chain.request());
     Path model = chain.store().artifactDir(Stage.TRAINING.key(chain.request().trainingId()));
     Path weights = model.resolve(TrainingActivitiesImpl.EMA);
@@ -166,7 +169,7 @@ class EvaluationActivitiesTest {
   @Test
   void anEdmFormatReferenceFileReplacesTheTrainingSetStatistics() throws Exception {
     Chain chain = trained("reference");
-    EvaluationArtifact first = new EvaluationActivitiesImpl(chain.store(), DevicePool.cpu(1).slot(0)).evaluate(chain.request());
+    EvaluationArtifact first = ACTIVITIES.evaluation(chain.store()).evaluate(chain.request());
     Path set0 = chain.store().artifactDir(Stage.EVALUATION.key(first.artifactId()))
         .resolve("set0.builtin-inception.npz");
     Files.copy(set0, tmp.resolve("ref.npz"));
@@ -178,7 +181,7 @@ class EvaluationActivitiesTest {
         evaluation: {sets: 2, samples_per_set: 20, shard_size: 8, batch_size: 8, steps: 4, feature_network: builtin,
                      fid_reference: ref.npz}
         """, tmp).spec();
-    EvaluationArtifact against = new EvaluationActivitiesImpl(chain.store(), DevicePool.cpu(1).slot(0)).evaluate(
+    EvaluationArtifact against = ACTIVITIES.evaluation(chain.store()).evaluate(
         new EvaluationRequest(chain.request().trainingId(), chain.request().datasetId(), spec.evaluation(), GROUND_TRUTH));
     assertEquals(0, against.fid().get(0), 1e-6, "set 0 against its own statistics");
     assertTrue(against.fid().get(1) > 1e-3, "set 1 differs: " + against.fid());

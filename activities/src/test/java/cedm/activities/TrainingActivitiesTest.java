@@ -7,7 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.Device;
+import cedm.edm.NetworkConfig;
+import cedm.io.BadInputException;
+import cedm.spec.ExperimentSpec;
+import cedm.spec.SpecLoader;
 import cedm.stage.DatasetArtifact;
 import cedm.stage.DatasetRequest;
 import cedm.stage.RunLabels;
@@ -17,11 +20,11 @@ import cedm.stage.TrainingActivities;
 import cedm.stage.TrainingArtifact;
 import cedm.stage.TrainingRequest;
 import cedm.stage.TrainingRequest.Conditioning;
-import cedm.edm.NetworkConfig;
-import cedm.io.BadInputException;
-import cedm.spec.ExperimentSpec;
-import cedm.spec.SpecLoader;
 import cedm.store.ArtifactStore;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.testing.TestActivityEnvironment;
@@ -30,13 +33,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Metrics;
-import io.micrometer.core.instrument.Tags;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -44,6 +44,7 @@ import org.junit.jupiter.api.io.TempDir;
  * attempt, and reports both runs in metrics labelled by sweep, stage, trial and C.
  */
 class TrainingActivitiesTest {
+  @RegisterExtension static final ActivityStubs ACTIVITIES = new ActivityStubs();
   /** Micrometer's global registry keeps values only in the registries added to it. */
   private static final MeterRegistry METRICS = new SimpleMeterRegistry();
   @TempDir Path tmp;
@@ -79,8 +80,8 @@ class TrainingActivitiesTest {
     ExperimentSpec spec = spec("0.00016", "0.064");
     ArtifactStore straight = new ArtifactStore(tmp.resolve("straight"));
     ArtifactStore stretched = new ArtifactStore(tmp.resolve("stretched"));
-    TrainingArtifact expected = new TrainingActivitiesImpl(straight, DevicePool.cpu(1).slot(0)).train(request(straight, spec));
-    TrainingActivitiesImpl training = new TrainingActivitiesImpl(stretched, DevicePool.cpu(1).slot(0));
+    TrainingArtifact expected = ACTIVITIES.training(straight).train(request(straight, spec));
+    TrainingActivities training = ACTIVITIES.training(stretched);
     TrainingRequest request = request(stretched, spec);
     SnapshotArtifact first = training.snapshot(request, 0.05);
     assertEquals(0.064, first.kimg(), 1e-12, "the first step that reaches 0.05 kimg (batches of 16)");
@@ -97,13 +98,13 @@ class TrainingActivitiesTest {
         .resolve(TrainingActivitiesImpl.EMA)), Files.readAllBytes(stretched.artifactDir(
         Stage.TRAINING.key(model.artifactId())).resolve(TrainingActivitiesImpl.EMA))),
         "a snapshot holds the EMA of its moment, not the end's");
-    SnapshotArtifact afterTheFact = new TrainingActivitiesImpl(straight, DevicePool.cpu(1).slot(0))
+    SnapshotArtifact afterTheFact = ACTIVITIES.training(straight)
         .snapshot(request(straight, spec), 0.05);
     assertArrayEquals(Files.readAllBytes(snapshotEma(stretched, first)), Files.readAllBytes(snapshotEma(straight, afterTheFact)),
         "a finished training (its checkpoints gone) is trained again from the start to the snapshot, bit for bit");
 
     ArtifactStore late = new ArtifactStore(tmp.resolve("late"));
-    TrainingActivitiesImpl lateTraining = new TrainingActivitiesImpl(late, DevicePool.cpu(1).slot(0));
+    TrainingActivities lateTraining = ACTIVITIES.training(late);
     lateTraining.snapshot(request(late, spec), 0.1);
     assertNull(lateTraining.snapshot(request(late, spec), 0.05).artifactId(),
         "an unfinished training already past 0.05 kimg has no snapshot there");
@@ -114,7 +115,7 @@ class TrainingActivitiesTest {
   }
 
   private static TrainingRequest request(ArtifactStore store, ExperimentSpec spec) throws Exception {
-    DatasetArtifact dataset = new DatasetActivitiesImpl(store).importDataset(new DatasetRequest(spec.dataset(), 0, RunLabels.NONE));
+    DatasetArtifact dataset = ACTIVITIES.dataset(store).importDataset(new DatasetRequest(spec.dataset(), 0, RunLabels.NONE));
     return new TrainingRequest(dataset.artifactId(), Conditioning.DATASET_LABELS, null, spec.training(), 0,
         new RunLabels("sweep-1", "ground-truth", 0));
   }
@@ -123,7 +124,7 @@ class TrainingActivitiesTest {
   void aCancelledTrainingStopsAndTheNextAttemptResumesFromItsCheckpoint() throws Exception {
     ExperimentSpec spec = spec("0.0008", "0.032");
     ArtifactStore store = new ArtifactStore(tmp.resolve("store"));
-    DatasetArtifact dataset = new DatasetActivitiesImpl(store).importDataset(new DatasetRequest(spec.dataset(), 0, RunLabels.NONE));
+    DatasetArtifact dataset = ACTIVITIES.dataset(store).importDataset(new DatasetRequest(spec.dataset(), 0, RunLabels.NONE));
     TrainingRequest request = new TrainingRequest(dataset.artifactId(), Conditioning.DATASET_LABELS, null,
         spec.training(), 0, new RunLabels("sweep-1", "ground-truth", 0));
 

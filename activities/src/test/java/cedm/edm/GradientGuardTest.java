@@ -6,15 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import cedm.io.ChildJvm;
 import cedm.optim.Autograd;
 import cedm.optim.Scalars;
 import cedm.spec.TrainingSpec;
 import cedm.store.Checkpoints;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -73,13 +74,9 @@ class GradientGuardTest {
   }
 
   private static String inFreshJvm(Path dir) throws IOException, InterruptedException {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process p = new ProcessBuilder(java, "-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path"),
-        ShortTraining.class.getName(), dir.toString()).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-    assertEquals(0, p.waitFor(), out);
-    String[] lines = out.split("\\R");
-    return lines[lines.length - 1];
+    ChildJvm.Ended child = ChildJvm.run(ChildJvm.of(ShortTraining.class, dir.toString()), Duration.ofMinutes(5));
+    assertEquals(0, child.exitCode(), child.output());
+    return child.lastLine();
   }
 
   /** 6 steps of the tiny network with augmentation and dropout; prints the SHA-256 of the EMA and the last checkpoint. */

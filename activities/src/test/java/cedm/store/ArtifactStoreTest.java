@@ -7,12 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import cedm.io.ChildJvm;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -159,16 +161,13 @@ class ArtifactStoreTest {
     Path log = root.resolve("producers.log");
     List<Process> processes = new ArrayList<>();
     for (int i = 0; i < 2; i++) {
-      processes.add(new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-          "-cp", System.getProperty("java.class.path"), StoreRaceMain.class.getName(),
-          root.resolve("store").toString(), log.toString())
-          .redirectErrorStream(true).start());
+      processes.add(ChildJvm.of(StoreRaceMain.class, root.resolve("store").toString(), log.toString()).start());
     }
     List<String> outputs = new ArrayList<>();
     for (Process p : processes) {
-      String out = new String(p.getInputStream().readAllBytes()).trim();
-      assertEquals(0, p.waitFor(), out);
-      outputs.add(out.lines().reduce((a, b) -> b).orElse(""));
+      ChildJvm.Ended child = ChildJvm.await(p, Duration.ofMinutes(2));
+      assertEquals(0, child.exitCode(), child.output());
+      outputs.add(child.lastLine());
     }
     assertEquals(1, Files.readAllLines(log).size(), "exactly one process produced the artifact");
     assertEquals(1, outputs.stream().filter(o -> o.startsWith("produced")).count(), outputs.toString());

@@ -1,27 +1,27 @@
 package cedm.cli;
 
-import cedm.workflow.FailureCause;
-import cedm.runtime.ConnectionOptions;
+import cedm.report.SweepReport;
 import cedm.runtime.CedmWorker;
-import cedm.runtime.GpuList;
-import cedm.runtime.WorkerConfig;
+import cedm.runtime.ConnectionOptions;
 import cedm.runtime.EmbeddedTemporal;
+import cedm.runtime.GpuList;
 import cedm.runtime.MetricsEndpoint;
 import cedm.runtime.SweepClient;
 import cedm.runtime.SweepRecords;
-import cedm.report.SweepReport;
-import cedm.store.ArtifactStore;
+import cedm.runtime.WorkerConfig;
 import cedm.spec.LoadedSpec;
 import cedm.spec.RuntimeSpec;
 import cedm.spec.SpecLoader;
-import cedm.workflow.StageReport;
+import cedm.stage.FailureMessage;
+import cedm.store.ArtifactStore;
 import cedm.workflow.Probe;
 import cedm.workflow.RungDecision;
+import cedm.workflow.StageReport;
 import cedm.workflow.StageState;
-import cedm.workflow.TrialResult;
-import cedm.workflow.TrialState;
 import cedm.workflow.SweepResult;
 import cedm.workflow.SweepStatus;
+import cedm.workflow.TrialResult;
+import cedm.workflow.TrialState;
 import io.temporal.client.WorkflowFailedException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -30,9 +30,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Set;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -95,7 +95,7 @@ final class RunCommand extends Output implements Callable<Integer> {
         }
         return 0;
       } catch (WorkflowFailedException e) {
-        out.println("cedm: sweep " + submission.sweepId() + " failed: " + FailureCause.innermostMessage(e));
+        out.println("cedm: sweep " + submission.sweepId() + " failed: " + FailureMessage.of(e));
         recordFailure(c, submission.sweepId());
         out.println("cedm: finished stages are kept; fix the cause and run again");
         return 1;

@@ -2,18 +2,18 @@ package cedm.doctor;
 
 import cedm.edm.NetworkConfig;
 import cedm.edm.SongUNet;
+import cedm.io.ChildJvm;
 import cedm.spec.EvaluationSpec;
 import cedm.spec.ExperimentSpec;
 import cedm.store.ArtifactStore;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.Locale;
-import java.util.concurrent.TimeUnit;
 
 /** The shared store: writable, its lock seen by other processes, and room for the sweep. */
 public final class StoreChecks {
@@ -32,14 +32,11 @@ public final class StoreChecks {
     Path lockFile = store.lockFile("doctor");
     try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         FileLock held = channel.lock()) {
-      String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-      Process p = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"), LockProbe.class.getName(),
-          lockFile.toString()).redirectErrorStream(true).start();
-      String answer = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-      if (!p.waitFor(60, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
+      ChildJvm.Ended probe = ChildJvm.run(ChildJvm.of(LockProbe.class, lockFile.toString()), Duration.ofSeconds(60));
+      if (probe.exitCode() == -1) {
         return Check.fail("store", lockFile + ": a second process hung on the lock");
       }
+      String answer = probe.output().strip();
       return answer.endsWith("held")
           ? Check.ok("store", store.root() + ": writable; its lock excludes a second process")
           : Check.fail("store", store.root() + ": writable, but a second process took the lock this one holds ("

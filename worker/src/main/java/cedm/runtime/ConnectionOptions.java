@@ -1,6 +1,6 @@
 package cedm.runtime;
 
-import cedm.workflow.FailureCause;
+import cedm.stage.FailureMessage;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.envconfig.ClientConfigProfile;
@@ -107,7 +107,7 @@ public record ConnectionOptions(ClientConfigProfile profile, boolean configured)
     } catch (RuntimeException e) {
       throw new IOException("TLS client certificate " + (tls == null ? null : tls.getClientCertPath()) + " / key "
           + (tls == null ? null : tls.getClientKeyPath()) + ": not a PEM certificate chain and PKCS#8 private key "
-          + "with a PEM server CA (" + FailureCause.innermostMessage(e) + ")", e);
+          + "with a PEM server CA (" + FailureMessage.of(e) + ")", e);
     }
     return WorkflowServiceStubs.newServiceStubs(WorkflowServiceStubsOptions.newBuilder(options)
         .setMetricsScope(TemporalMetrics.scope()).build());

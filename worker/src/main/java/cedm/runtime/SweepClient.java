@@ -1,17 +1,17 @@
 package cedm.runtime;
 
-import cedm.stage.StageProgress;
-import cedm.stage.TimeSpan;
 import cedm.spec.ExperimentSpec;
 import cedm.spec.LoadedSpec;
 import cedm.spec.RuntimeSpec;
+import cedm.stage.FailureMessage;
+import cedm.stage.StageProgress;
+import cedm.stage.TimeSpan;
 import cedm.workflow.CmaxSearchWorkflow;
-import cedm.workflow.FailureCause;
 import cedm.workflow.Probe;
 import cedm.workflow.StageOptions;
+import cedm.workflow.SweepPhase;
 import cedm.workflow.SweepRequest;
 import cedm.workflow.SweepResult;
-import cedm.workflow.SweepPhase;
 import cedm.workflow.SweepStatus;
 import cedm.workflow.SweepWorkflow;
 import io.grpc.StatusRuntimeException;
@@ -133,7 +133,7 @@ public final class SweepClient {
     try {
       return finished(result(sweepId));
     } catch (io.temporal.client.WorkflowException e) {
-      String why = FailureCause.innermostMessage(e);
+      String why = FailureMessage.of(e);
       return query(sweepId, CLOSED_QUERY_SECONDS).orElseGet(
           () -> new SweepStatus(sweepId, SweepPhase.ENDED, "without a result: " + why, List.of(), null, List.of(), List.of(), List.of()));
     }

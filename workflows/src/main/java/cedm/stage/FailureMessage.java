@@ -1,0 +1,37 @@
+package cedm.stage;
+
+import io.temporal.client.WorkflowException;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.failure.ChildWorkflowFailure;
+import java.nio.file.FileSystemException;
+
+/**
+ * The one line that says what went wrong, from a chain of causes: past the layers that only carry a
+ * cause (Temporal's workflow, child and activity wrappers; exceptions whose message is their
+ * cause's or none) to the first that says something of its own, with the file a file-system error
+ * names.
+ */
+public final class FailureMessage {
+  private FailureMessage() {}
+
+  public static String of(Throwable failure) {
+    Throwable t = failure;
+    while (t.getCause() != null && t.getCause() != t && carriesOnly(t)) {
+      t = t.getCause();
+    }
+    String message = t instanceof ApplicationFailure app ? app.getOriginalMessage() : t.getMessage();
+    if (t instanceof FileSystemException fs && message != null && fs.getFile() != null
+        && !message.contains(fs.getFile())) {
+      message = fs.getFile() + ": " + message;
+    }
+    String line = message == null || message.isBlank() ? t.getClass().getSimpleName() : message.strip();
+    int newline = line.indexOf('\n');
+    return newline < 0 ? line : line.substring(0, newline);
+  }
+
+  private static boolean carriesOnly(Throwable t) {
+    return t instanceof WorkflowException || t instanceof ChildWorkflowFailure || t instanceof ActivityFailure
+        || t.getMessage() == null || t.getMessage().isBlank() || t.getMessage().equals(t.getCause().toString());
+  }
+}
