@@ -23,10 +23,11 @@ final class TrainingState {
   /** Restored from a checkpoint written where an earlier call was asked to stop. */
   final boolean atPlannedStop;
 
-  private TrainingState(NetworkParameters net, NetworkParameters ema, AdamW adam, boolean atPlannedStop) {
+  /** EDM's Adam (betas 0.9, 0.999, eps 1e-8) over {@code net}, which trains from here. */
+  private TrainingState(NetworkParameters net, NetworkParameters ema, boolean atPlannedStop) {
     this.net = net;
     this.ema = ema;
-    this.adam = adam;
+    this.adam = new AdamW(0.9, 0.999, 1e-8);
     this.atPlannedStop = atPlannedStop;
     net.requireGradients();
   }
@@ -34,7 +35,7 @@ final class TrainingState {
   /** EDM's initialisation from the seed, the EMA equal to it, Adam's moments zero. */
   static TrainingState fresh(NDManager manager, ParameterLayout layout, long seed) {
     NetworkParameters net = NetworkParameters.initialise(layout, manager, TrainingSeeds.init(seed));
-    TrainingState s = new TrainingState(net, net.copy(manager), new AdamW(0.9, 0.999, 1e-8), false);
+    TrainingState s = new TrainingState(net, net.copy(manager), false);
     net.values().forEach((name, p) -> s.adam.prepare(name, p, manager));
     return s;
   }
@@ -44,8 +45,7 @@ final class TrainingState {
     Path dir = checkpoint.dir();
     EdmCheckpointMeta meta = EdmCheckpointMeta.of(checkpoint.meta());
     TrainingState s = new TrainingState(NetworkParameters.load(layout, manager, dir.resolve("net.safetensors")),
-        NetworkParameters.load(layout, manager, dir.resolve("ema.safetensors")), new AdamW(0.9, 0.999, 1e-8),
-        meta.plannedStop());
+        NetworkParameters.load(layout, manager, dir.resolve("ema.safetensors")), meta.plannedStop());
     Map<String, NDArray> moments = Safetensors.read(manager, dir.resolve("adam.safetensors"));
     s.adam.restore(moments, meta.adamSteps());
     s.nimg = meta.nimg();

@@ -1,8 +1,6 @@
 package cedm.spec;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import java.util.Arrays;
-import java.util.Locale;
 import java.util.Optional;
 
 /** Where the training images come from: the paper trains on CIFAR-10/100 and FFHQ-64 (README, "Datasets"). */
@@ -10,7 +8,7 @@ public record DatasetSpec(
     Kind kind, String path, Integer resolution, int count, int groups, int testCount, Integer maxImages) {
 
   /** Where a kind's images come from, and what it needs from the spec. */
-  public enum Kind {
+  public enum Kind implements SpecValue {
     @JsonProperty("shapes") SHAPES(null, 32),
     @JsonProperty("cifar10") CIFAR10("the directory cifar-10-batches-bin (data_batch_1.bin ... test_batch.bin)", 32),
     @JsonProperty("cifar100") CIFAR100("the directory cifar-100-binary (train.bin, test.bin)", 32),
@@ -25,11 +23,6 @@ public record DatasetSpec(
       this.resolution = resolution;
     }
 
-    /** The name used in specs. */
-    public String id() {
-      return name().toLowerCase(Locale.ROOT);
-    }
-
     /** What {@code dataset.path} must name; empty for a kind that makes its images and reads no files. */
     public Optional<String> path() {
       return Optional.ofNullable(path);
@@ -41,11 +34,6 @@ public record DatasetSpec(
      */
     public Optional<Integer> resolution() {
       return Optional.ofNullable(resolution);
-    }
-
-    /** The kind a spec names, if it is one. */
-    public static Optional<Kind> byId(String id) {
-      return Arrays.stream(values()).filter(k -> k.id().equals(id)).findFirst();
     }
   }
 }

@@ -1,10 +1,7 @@
 package cedm.spec;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
-import java.util.Optional;
 
 /**
  * Sampling and FID/FDD scoring of each trained model, as NVlabs/edm's generate.py and fid.py and
@@ -54,31 +51,23 @@ public record EvaluationSpec(
   }
 
   /** The feature network that embeds images for a metric. */
-  public enum Encoder {
+  public enum Encoder implements SpecValue {
     /** NVIDIA's Inception-v3 pool features. */
-    INCEPTION("inception", "evaluation.inception_model", "Inception-v3", 2048),
+    INCEPTION("Inception-v3", 2048),
     /** DINOv2 ViT-L/14 class token. */
-    DINOV2("dinov2", "evaluation.dinov2_model", "DINOv2 ViT-L/14", 1024);
+    DINOV2("DINOv2 ViT-L/14", 1024);
 
-    private final String id;
-    private final String modelField;
     private final String displayName;
     private final int dim;
 
-    Encoder(String id, String modelField, String displayName, int dim) {
-      this.id = id;
-      this.modelField = modelField;
+    Encoder(String displayName, int dim) {
       this.displayName = displayName;
       this.dim = dim;
     }
 
-    public String id() {
-      return id;
-    }
-
-    /** The spec field naming its TorchScript file. */
+    /** The spec field naming its TorchScript file: evaluation.ID_model. */
     public String modelField() {
-      return modelField;
+      return "evaluation." + id() + "_model";
     }
 
     /** The network's name as papers give it. */
@@ -96,26 +85,20 @@ public record EvaluationSpec(
    * One value per sample set that a metric gives: its name in scores, reports and gauges, whether
    * it is a distance (lower is better, shown to 2 decimals) or a share (higher is better, 3 decimals).
    */
-  public enum Result {
-    FID("fid", true, "FID of one sample set"),
-    FDD("fdd", true, "FD_DINOv2 of one sample set"),
-    PRECISION("precision", false, "Precision (Kynkaanniemi et al. 2019) of one sample set"),
-    RECALL("recall", false, "Recall (Kynkaanniemi et al. 2019) of one sample set"),
-    DENSITY("density", false, "Density (Naeem et al. 2020) of one sample set"),
-    COVERAGE("coverage", false, "Coverage (Naeem et al. 2020) of one sample set");
+  public enum Result implements SpecValue {
+    FID(true, "FID"),
+    FDD(true, "FD_DINOv2"),
+    PRECISION(false, "Precision (Kynkaanniemi et al. 2019)"),
+    RECALL(false, "Recall (Kynkaanniemi et al. 2019)"),
+    DENSITY(false, "Density (Naeem et al. 2020)"),
+    COVERAGE(false, "Coverage (Naeem et al. 2020)");
 
-    private final String id;
     private final boolean distance;
-    private final String help;
+    private final String what;
 
-    Result(String id, boolean distance, String help) {
-      this.id = id;
+    Result(boolean distance, String what) {
       this.distance = distance;
-      this.help = help;
-    }
-
-    public String id() {
-      return id;
+      this.what = what;
     }
 
     public boolean distance() {
@@ -124,12 +107,12 @@ public record EvaluationSpec(
 
     /** What one value is, for a gauge's help text. */
     public String help() {
-      return help;
+      return what + " of one sample set";
     }
 
     /** The result recorded under {@code id}; scores hold no other names. */
     public static Result of(String id) {
-      return Arrays.stream(values()).filter(r -> r.id.equals(id)).findFirst()
+      return SpecValue.byId(Result.class, id)
           .orElseThrow(() -> new IllegalArgumentException("no metric gives a result named " + id));
     }
   }
@@ -138,7 +121,7 @@ public record EvaluationSpec(
    * A metric reads one encoder's features and gives one or more results. Those that compare
    * samples one by one need every feature row of the reference, not only its moments.
    */
-  public enum Metric {
+  public enum Metric implements SpecValue {
     @JsonProperty("fid") FID(Encoder.INCEPTION, false, List.of(), Result.FID),
     @JsonProperty("fdd") FDD(Encoder.DINOV2, false, List.of(), Result.FDD),
     /** Precision and recall (Kynkaanniemi et al. 2019), density and coverage (Naeem et al. 2020). */
@@ -155,10 +138,6 @@ public record EvaluationSpec(
       this.needsRows = needsRows;
       this.settings = settings;
       this.results = List.of(results);
-    }
-
-    public String id() {
-      return name().toLowerCase(Locale.ROOT);
     }
 
     public Encoder encoder() {
@@ -178,10 +157,6 @@ public record EvaluationSpec(
     /** What it records in {@code EvaluationArtifact.scores}, in order. */
     public List<Result> results() {
       return results;
-    }
-
-    public static Optional<Metric> byId(String id) {
-      return Arrays.stream(values()).filter(m -> m.id().equals(id)).findFirst();
     }
   }
 

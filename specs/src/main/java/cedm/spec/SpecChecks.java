@@ -34,7 +34,7 @@ final class SpecChecks {
   }
 
   private void dataset() {
-    DatasetSpec.Kind.byId(doc.at("/dataset/kind").asText("")).ifPresent(kind -> kind.path().ifPresent(
+    SpecValue.byId(DatasetSpec.Kind.class, doc.at("/dataset/kind").asText("")).ifPresent(kind -> kind.path().ifPresent(
         allowed -> existing("/dataset/path", "kind " + kind.id() + " reads its images from it", allowed)));
   }
 
@@ -64,16 +64,16 @@ final class SpecChecks {
   private Set<ClusteringMethod> methodsUsed() {
     Set<ClusteringMethod> used = EnumSet.noneOf(ClusteringMethod.class);
     if (doc.at("/search/enabled").asBoolean(true)) {
-      ClusteringMethod.byId(doc.at("/clustering/method").asText()).ifPresent(used::add);
+      SpecValue.byId(ClusteringMethod.class, doc.at("/clustering/method").asText()).ifPresent(used::add);
     }
-    doc.at("/grid/methods").forEach(m -> ClusteringMethod.byId(m.asText()).ifPresent(used::add));
+    doc.at("/grid/methods").forEach(m -> SpecValue.byId(ClusteringMethod.class, m.asText()).ifPresent(used::add));
     return used;
   }
 
   /** The metrics the spec names (unknown ones are the schema's to report). */
   private Set<EvaluationSpec.Metric> metrics() {
     Set<EvaluationSpec.Metric> named = EnumSet.noneOf(EvaluationSpec.Metric.class);
-    doc.at("/evaluation/metrics").forEach(m -> EvaluationSpec.Metric.byId(m.asText()).ifPresent(named::add));
+    doc.at("/evaluation/metrics").forEach(m -> SpecValue.byId(EvaluationSpec.Metric.class, m.asText()).ifPresent(named::add));
     return named;
   }
 

@@ -1,8 +1,8 @@
 package cedm.spec;
 
 import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -19,18 +19,20 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * Reads a YAML experiment spec: schema validation, defaults, path resolution, cross-field checks.
  * Every problem in the file is reported at once, each with its line and column.
  */
 public final class SpecLoader {
-  /** Fields holding file paths, resolved against the spec file's directory. */
-  static final List<String> PATH_FIELDS = List.of(
-      "/dataset/path", "/features/model", "/evaluation/inception_model",
-      "/evaluation/dinov2_model", "/evaluation/fid_reference");
+  /** Fields holding file paths, resolved against the spec file's directory: each encoder's model among them. */
+  static final List<String> PATH_FIELDS = Stream.concat(
+      Stream.of("/dataset/path", "/features/model", "/evaluation/fid_reference"),
+      Arrays.stream(EvaluationSpec.Encoder.values()).map(e -> "/" + e.modelField().replace('.', '/'))).toList();
 
   private static final SpecSchema SCHEMA = SpecSchema.load();
   /** A key given twice is an error, not a silent "the last one wins". */

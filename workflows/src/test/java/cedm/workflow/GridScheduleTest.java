@@ -5,11 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import cedm.stage.EvaluationArtifact;
 import cedm.spec.ClusteringMethod;
 import cedm.spec.GridSpec;
-import cedm.spec.SpecLoader;
-import java.nio.file.Path;
+import cedm.stage.EvaluationArtifact;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -18,16 +16,12 @@ import org.junit.jupiter.api.Test;
 /** The grid's books without Temporal: stretches, rung decisions, late points and the carry. */
 class GridScheduleTest {
   private static GridSpec grid(String grid) throws Exception {
-    return SpecLoader.parse("grid.yaml", """
-        name: grid
-        dataset: {kind: shapes}
-        features: {extractor: builtin, knn: 20}
-        clustering: {temi: {neighbours: 20}}
+    return TestSpecs.parse("grid", """
         search: {enabled: false}
         grid: %s
         training: {duration_mimg: 0.003, checkpoint_kimg: 1, tick_kimg: 1}
         evaluation: {feature_network: builtin}
-        """.formatted(grid), Path.of(".")).spec().grid();
+        """.formatted(grid)).spec().grid();
   }
 
   private static final String HALVING = "{points: [2, 4, 8], methods: [temi], ground_truth: false, "

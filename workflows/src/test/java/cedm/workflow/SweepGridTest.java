@@ -4,12 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import cedm.stage.RunLabels;
-import cedm.stage.EvaluationRequest;
-import cedm.stage.TrainingRequest;
 import cedm.spec.ExperimentSpec;
 import cedm.spec.LoadedSpec;
-import cedm.spec.SpecLoader;
+import cedm.stage.EvaluationRequest;
+import cedm.stage.RunLabels;
+import cedm.stage.TrainingRequest;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.client.WorkflowClient;
@@ -17,9 +16,7 @@ import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.common.WorkflowExecutionHistory;
 import io.temporal.testing.WorkflowReplayer;
-import io.temporal.worker.Worker;
 import io.temporal.workflow.Workflow;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -32,13 +29,8 @@ class SweepGridTest {
 
   /** The grid spec with {@code extra} sections; a runtime section there replaces the default one (a key once). */
   private static LoadedSpec spec(String extra) throws Exception {
-    return SpecLoader.parse("grid.yaml", """
-        name: grid
-        dataset: {kind: shapes}
-        features: {extractor: builtin, knn: 20}
-        clustering: {temi: {neighbours: 20}}
-        evaluation: {feature_network: builtin}
-        """ + (extra.contains("runtime:") ? "" : "runtime: {parallel_trials: 2}\n") + extra, Path.of("."));
+    return TestSpecs.parse("grid", "evaluation: {feature_network: builtin}\n"
+        + (extra.contains("runtime:") ? "" : "runtime: {parallel_trials: 2}\n") + extra);
   }
 
   private SweepWorkflow start(FakeStages stages, ExperimentSpec spec) {
@@ -88,16 +80,12 @@ class SweepGridTest {
    */
   @Test
   void snapshotsAreEvaluatedWhileTrainingRunsAndMakeEachPointsCurve() throws Exception {
-    LoadedSpec spec = SpecLoader.parse("curve.yaml", """
-        name: curve
-        dataset: {kind: shapes}
-        features: {extractor: builtin, knn: 20}
-        clustering: {temi: {neighbours: 20}}
+    LoadedSpec spec = TestSpecs.parse("curve", """
         search: {enabled: false}
         grid: {points: [4], methods: [temi], ground_truth: false}
         training: {duration_mimg: 0.003, checkpoint_kimg: 1, tick_kimg: 1}
         evaluation: {feature_network: builtin, sets: 2, during_training: {every_mimg: 0.001, samples: 100}}
-        """, Path.of("."));
+        """);
     FakeStages stages = new FakeStages(c -> 1.0);
     SweepResult r = start(stages, spec.spec()).run(new SweepRequest("grid-1", spec.spec()));
     assertEquals(List.of("temi-C=4@1.0", "temi-C=4@2.0", "unconditional@1.0", "unconditional@2.0"),

@@ -3,18 +3,15 @@ package cedm.workflow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import cedm.stage.TrainingRequest;
 import cedm.spec.ExperimentSpec;
 import cedm.spec.LoadedSpec;
-import cedm.spec.SpecLoader;
+import cedm.stage.TrainingRequest;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.testing.WorkflowReplayer;
-import io.temporal.worker.Worker;
-import java.nio.file.Path;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -50,11 +47,7 @@ class SweepScheduleTest {
   }
 
   private static ExperimentSpec spec(String points, String duringTraining) throws Exception {
-    LoadedSpec loaded = SpecLoader.parse("halving.yaml", """
-        name: halving
-        dataset: {kind: shapes}
-        features: {extractor: builtin, knn: 20}
-        clustering: {temi: {neighbours: 20}}
+    LoadedSpec loaded = TestSpecs.parse("halving", """
         search: {enabled: false}
         grid:
           points: %s
@@ -65,7 +58,7 @@ class SweepScheduleTest {
         training: {duration_mimg: 0.003, checkpoint_kimg: 1, tick_kimg: 1}
         evaluation: {feature_network: builtin%s}
         runtime: {parallel_trials: 2}
-        """.formatted(points, duringTraining), Path.of("."));
+        """.formatted(points, duringTraining));
     return loaded.spec();
   }
 
