@@ -29,7 +29,7 @@ import java.util.List;
  */
 public final class TrainingProbe {
   private static final ObjectMapper JSON = new ObjectMapper();
-  /** Far more than a probe of a few steps needs; a hung child is killed rather than waited on for ever. */
+  /** Far more than a probe of a few steps needs; a child that ends its output but not its process is killed. */
   private static final Duration PROBE_TIME = Duration.ofHours(1);
 
   /** Peak bytes of the device (or process) while training, and the median images per second after the first step. */

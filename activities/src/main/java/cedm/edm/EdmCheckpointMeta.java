@@ -1,5 +1,6 @@
 package cedm.edm;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -13,14 +14,16 @@ import java.util.Map;
  * @param plannedStop written where a call was asked to stop (a rung or snapshot), not by an interruption
  * @param adamSteps Adam's step count per parameter
  */
+// Keys a later version may add are left to it; the ones a resume depends on must be there.
+@JsonIgnoreProperties(ignoreUnknown = true)
 record EdmCheckpointMeta(
-    long nimg,
-    long step,
-    int epoch,
-    int position,
+    @JsonProperty(required = true) long nimg,
+    @JsonProperty(required = true) long step,
+    @JsonProperty(required = true) int epoch,
+    @JsonProperty(required = true) int position,
     int batch,
     @JsonProperty("planned_stop") boolean plannedStop,
-    @JsonProperty("adam_steps") Map<String, Long> adamSteps) {
+    @JsonProperty(value = "adam_steps", required = true) Map<String, Long> adamSteps) {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   static EdmCheckpointMeta of(JsonNode meta) {

@@ -78,6 +78,7 @@ public final class EdmTrainer {
             s.step);
       }
       double loss = Double.NaN;
+      ticks.restart();
       while (s.nimg < end) {
         // One step of training_loop.py: accumulate gradients, update weights, update the EMA.
         int[] rows = s.nextRows(seed, plan.batch(), data.count());

@@ -27,7 +27,12 @@ final class Replicas implements AutoCloseable {
 
   /** A manager per device (the same device may appear several times: replicas on the CPU). */
   Replicas(List<Device> devices) {
-    devices.forEach(d -> managers.add(NDManager.newBaseManager(d)));
+    try {
+      devices.forEach(d -> managers.add(NDManager.newBaseManager(d)));
+    } catch (RuntimeException e) {
+      managers.forEach(NDManager::close);
+      throw e;
+    }
     pool = devices.size() > 1 ? Executors.newFixedThreadPool(devices.size() - 1, threads()) : null;
   }
 

@@ -17,6 +17,11 @@ final class TickMeter {
     this.total = totalNimg;
   }
 
+  /** The first tick's clock starts here, once the network is restored and the replicas are ready. */
+  void restart() {
+    started = System.nanoTime();
+  }
+
   /** Where training starts: no step ran yet, so the loss is NaN. */
   TrainingProgress start(long nimg, double learningRate, Checkpoints.Checkpoint checkpoint) {
     return new TrainingProgress(nimg / 1000.0, total / 1000.0, Double.NaN, 0, learningRate, checkpoint);

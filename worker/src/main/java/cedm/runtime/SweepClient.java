@@ -127,15 +127,15 @@ public final class SweepClient {
    */
   public SweepStatus status(String sweepId, WorkflowExecutionStatus state) {
     if (state == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
-      return query(sweepId, QUERY_SECONDS).orElseGet(() -> new SweepStatus(sweepId, SweepPhase.UNANSWERED, "the sweep "
-          + "runs, but no worker answered the status query within " + QUERY_SECONDS + " s (is a `cedm worker` up?)", List.of(), null, List.of(), List.of(), List.of()));
+      return query(sweepId, QUERY_SECONDS).orElseGet(() -> new SweepStatus(sweepId, SweepPhase.UNANSWERED, "no worker "
+          + "answered the status query within " + QUERY_SECONDS + " s (is a `cedm worker` up?)", List.of(), null, List.of(), List.of(), List.of()));
     }
     try {
       return finished(result(sweepId));
     } catch (io.temporal.client.WorkflowException e) {
       String why = FailureMessage.of(e);
       return query(sweepId, CLOSED_QUERY_SECONDS).orElseGet(
-          () -> new SweepStatus(sweepId, SweepPhase.ENDED, "without a result: " + why, List.of(), null, List.of(), List.of(), List.of()));
+          () -> new SweepStatus(sweepId, SweepPhase.ENDED, why, List.of(), null, List.of(), List.of(), List.of()));
     }
   }
 

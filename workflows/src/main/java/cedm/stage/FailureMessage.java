@@ -4,7 +4,10 @@ import io.temporal.client.WorkflowException;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.ChildWorkflowFailure;
+import io.temporal.failure.TemporalFailure;
+import io.temporal.failure.TimeoutFailure;
 import java.nio.file.FileSystemException;
+import java.util.Locale;
 
 /**
  * The one line that says what went wrong, from a chain of causes: past the layers that only carry a
@@ -20,7 +23,13 @@ public final class FailureMessage {
     while (t.getCause() != null && t.getCause() != t && carriesOnly(t)) {
       t = t.getCause();
     }
-    String message = t instanceof ApplicationFailure app ? app.getOriginalMessage() : t.getMessage();
+    if (t instanceof TimeoutFailure timeout) {
+      // A stage whose last attempt timed out carries that attempt's failure as the cause.
+      String what = "timed out (" + timeout.getTimeoutType().name().replace("TIMEOUT_TYPE_", "")
+          .toLowerCase(Locale.ROOT).replace('_', ' ') + " timeout)";
+      return t.getCause() == null || t.getCause() == t ? what : what + "; the attempt before: " + of(t.getCause());
+    }
+    String message = t instanceof TemporalFailure temporal ? temporal.getOriginalMessage() : t.getMessage();
     if (t instanceof FileSystemException fs && message != null && fs.getFile() != null
         && !message.contains(fs.getFile())) {
       message = fs.getFile() + ": " + message;

@@ -28,9 +28,14 @@ public record SweepStatus(String sweepId, SweepPhase phase, String note, List<St
     return phase == SweepPhase.DONE;
   }
 
-  /** The phase as a person reads it: "grid", "failed in features", "unanswered: no worker ...". */
+  /** The phase as a person reads it: "grid", "failed in features", "ended without a result: ...". */
   public String describePhase() {
-    return note.isEmpty() ? phase.id() : phase.id() + (phase == SweepPhase.FAILED ? " in " : ": ") + note;
+    return switch (phase) {
+      case FAILED -> "failed in " + note;
+      case UNANSWERED -> "running, but " + note;
+      case ENDED -> "ended without a result: " + note;
+      default -> phase.id();
+    };
   }
 
   private static String failedStage(List<StageReport> stages) {
