@@ -1,5 +1,6 @@
 package cedm.workflow;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 /** Where a sweep is: one of its stages in the paper's order, done or failed; or what a client could not learn. */
@@ -20,5 +21,13 @@ public enum SweepPhase {
   /** The name of a stage's phase, as in its {@link StageReport}. */
   public String id() {
     return name().toLowerCase(java.util.Locale.ROOT);
+  }
+
+  /** Also reads the phase as workers from before the enum answered it ("failed in knn"), during an upgrade. */
+  @JsonCreator
+  static SweepPhase read(String phase) {
+    String id = phase.startsWith("failed in ") ? "failed" : phase;
+    return java.util.Arrays.stream(values()).filter(p -> p.id().equals(id)).findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("unknown sweep phase " + phase));
   }
 }

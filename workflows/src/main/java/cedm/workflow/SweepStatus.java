@@ -15,13 +15,14 @@ public record SweepStatus(String sweepId, SweepPhase phase, String note, List<St
 
   /** Statuses from before schedules have no rungs. */
   public SweepStatus {
-    note = note == null ? "" : note;
+    // Statuses from before the note name their failed stage only in the stage reports.
+    note = note != null ? note : phase == SweepPhase.FAILED ? failedStage(stages) : "";
     rungs = rungs == null ? List.of() : List.copyOf(rungs);
   }
 
   public SweepStatus(String sweepId, SweepPhase phase, List<StageReport> stages, Integer cMax, List<Probe> evidence,
       List<TrialResult> trials, List<RungDecision> rungs) {
-    this(sweepId, phase, phase == SweepPhase.FAILED ? failedStage(stages) : "", stages, cMax, evidence, trials, rungs);
+    this(sweepId, phase, null, stages, cMax, evidence, trials, rungs);
   }
 
   public boolean finished() {
@@ -39,6 +40,6 @@ public record SweepStatus(String sweepId, SweepPhase phase, String note, List<St
   }
 
   private static String failedStage(List<StageReport> stages) {
-    return stages.stream().filter(s -> s.state() == StageState.FAILED).map(StageReport::stage).findFirst().orElse("");
+    return stages == null ? "" : stages.stream().filter(s -> s.state() == StageState.FAILED).map(StageReport::stage).findFirst().orElse("");
   }
 }
