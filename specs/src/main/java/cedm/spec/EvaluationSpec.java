@@ -173,7 +173,7 @@ public record EvaluationSpec(
     return metrics.stream().map(Metric::encoder).distinct().toList();
   }
 
-  public enum FeatureNetwork {
+  public enum FeatureNetwork implements SpecValue {
     @JsonProperty("pretrained") PRETRAINED,
     @JsonProperty("builtin") BUILTIN
   }

@@ -15,7 +15,7 @@ public record FeaturesSpec(
     int chunkSize,
     int knn) {
 
-  public enum Extractor {
+  public enum Extractor implements SpecValue {
     @JsonProperty("torchscript") TORCHSCRIPT,
     @JsonProperty("builtin") BUILTIN
   }

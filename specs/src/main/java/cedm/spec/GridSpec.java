@@ -22,7 +22,7 @@ public record GridSpec(
     @JsonProperty("linear") LINEAR
   }
 
-  public enum Schedule {
+  public enum Schedule implements SpecValue {
     @JsonProperty("full") FULL,
     @JsonProperty("successive_halving") SUCCESSIVE_HALVING
   }

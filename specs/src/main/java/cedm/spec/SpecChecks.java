@@ -39,7 +39,7 @@ final class SpecChecks {
   }
 
   private void features() {
-    if (doc.at("/features/extractor").asText().equals("torchscript")) {
+    if (is("/features/extractor", FeaturesSpec.Extractor.TORCHSCRIPT)) {
       existing("/features/model", "extractor torchscript needs the exported model",
           "a TorchScript file (see README: exporting DINO ViT-B/16), or extractor: builtin");
     }
@@ -68,6 +68,11 @@ final class SpecChecks {
     }
     doc.at("/grid/methods").forEach(m -> SpecValue.byId(ClusteringMethod.class, m.asText()).ifPresent(used::add));
     return used;
+  }
+
+  /** Whether the field holds {@code value}. */
+  private boolean is(String pointer, SpecValue value) {
+    return doc.at(pointer).asText().equals(value.id());
   }
 
   /** The metrics the spec names (unknown ones are the schema's to report). */
@@ -123,7 +128,7 @@ final class SpecChecks {
   }
 
   private void schedule() {
-    if (!doc.at("/grid/schedule").asText().equals("successive_halving")) {
+    if (!is("/grid/schedule", GridSpec.Schedule.SUCCESSIVE_HALVING)) {
       return;
     }
     String base = "/grid/successive_halving";
@@ -173,7 +178,7 @@ final class SpecChecks {
     if (min.isNumber() && max.isNumber() && min.asDouble() >= max.asDouble()) {
       add("/evaluation/sigma_min", "is " + min + ", not below sigma_max " + max, "number > 0 and < evaluation.sigma_max");
     }
-    if (doc.at("/evaluation/feature_network").asText().equals("pretrained")) {
+    if (is("/evaluation/feature_network", EvaluationSpec.FeatureNetwork.PRETRAINED)) {
       for (EvaluationSpec.Metric metric : metrics()) {
         EvaluationSpec.Encoder encoder = metric.encoder();
         if (findings.stream().noneMatch(f -> f.pointer().equals(pointer(encoder)))) {
