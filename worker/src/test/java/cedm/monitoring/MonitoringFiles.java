@@ -6,6 +6,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +29,8 @@ public final class MonitoringFiles {
   /** A dashboard variable filled from {@code label} of the series {@code selector} selects. */
   public record Variable(String dashboard, String name, String selector, String label) {}
 
-  public record Rule(String name, String expr) {}
+  /** An alerting rule; {@code pending} is its {@code for}: how long the expression must hold before it fires. */
+  public record Rule(String name, String expr, Duration pending) {}
 
   public static List<Path> dashboards() throws IOException {
     try (Stream<Path> files = Files.list(DIR.resolve("grafana").resolve("dashboards"))) {
@@ -67,9 +69,21 @@ public final class MonitoringFiles {
   public static List<Rule> rules() throws IOException {
     List<Rule> rules = new ArrayList<>();
     for (JsonNode group : YAML.readTree(DIR.resolve("alerts.yml").toFile()).get("groups")) {
-      group.get("rules").forEach(r -> rules.add(new Rule(r.get("alert").asText(), r.get("expr").asText())));
+      group.get("rules").forEach(r -> rules.add(new Rule(r.get("alert").asText(), r.get("expr").asText(),
+          duration(r.path("for").asText("0s")))));
     }
     return rules;
+  }
+
+  /** A Prometheus duration of one unit: 30s, 5m, 1h. */
+  private static Duration duration(String text) {
+    long n = Long.parseLong(text.substring(0, text.length() - 1));
+    return switch (text.charAt(text.length() - 1)) {
+      case 's' -> Duration.ofSeconds(n);
+      case 'm' -> Duration.ofMinutes(n);
+      case 'h' -> Duration.ofHours(n);
+      default -> throw new IllegalArgumentException("not a duration this test reads: " + text);
+    };
   }
 
   /** Grafana's substitution: {@code $name} and {@code ${name}} by the given values. */
