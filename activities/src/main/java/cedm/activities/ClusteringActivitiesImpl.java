@@ -1,12 +1,6 @@
 package cedm.activities;
 
 import ai.djl.Device;
-import cedm.stage.ClusterScores;
-import cedm.stage.ClusteringActivities;
-import cedm.stage.ClusteringArtifact;
-import cedm.stage.ClusteringRequest;
-import cedm.stage.RunLabels;
-import cedm.stage.StageProgress;
 import cedm.cluster.ClusterScoring;
 import cedm.cluster.ClusterStats;
 import cedm.cluster.Clusterer;
@@ -16,6 +10,12 @@ import cedm.features.FeatureExtraction;
 import cedm.io.BadInputException;
 import cedm.io.NonFiniteException;
 import cedm.io.Npy;
+import cedm.stage.ClusterScores;
+import cedm.stage.ClusteringActivities;
+import cedm.stage.ClusteringArtifact;
+import cedm.stage.ClusteringRequest;
+import cedm.stage.RunLabels;
+import cedm.stage.StageProgress;
 import cedm.store.Artifact;
 import cedm.store.ArtifactStore;
 import cedm.store.StageKey;

@@ -1,8 +1,8 @@
 package cedm.activities;
 
+import cedm.metrics.Gauges;
 import cedm.stage.ClusteringArtifact;
 import cedm.stage.RunLabels;
-import cedm.metrics.Gauges;
 import io.micrometer.core.instrument.Tags;
 
 /** A clustering's figures, labelled by sweep, stage, trial (a C_max probe or a grid point) and C. */

@@ -1,12 +1,12 @@
 package cedm.activities;
 
+import cedm.data.DatasetImporter;
+import cedm.data.ImageSource;
+import cedm.data.ImageSources;
 import cedm.stage.DatasetActivities;
 import cedm.stage.DatasetArtifact;
 import cedm.stage.DatasetRequest;
 import cedm.stage.StageProgress;
-import cedm.data.DatasetImporter;
-import cedm.data.ImageSource;
-import cedm.data.ImageSources;
 import cedm.store.ArtifactStore;
 import cedm.store.StageKey;
 import com.fasterxml.jackson.databind.ObjectMapper;

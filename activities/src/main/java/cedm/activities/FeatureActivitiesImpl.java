@@ -1,14 +1,14 @@
 package cedm.activities;
 
 import ai.djl.Device;
-import cedm.stage.FeatureActivities;
-import cedm.stage.FeaturesArtifact;
-import cedm.stage.FeaturesRequest;
 import cedm.features.BuiltinExtractor;
 import cedm.features.FeatureExtraction;
 import cedm.features.FeatureExtractor;
 import cedm.features.TorchScriptExtractor;
 import cedm.spec.FeaturesSpec;
+import cedm.stage.FeatureActivities;
+import cedm.stage.FeaturesArtifact;
+import cedm.stage.FeaturesRequest;
 import cedm.store.Artifact;
 import cedm.store.ArtifactStore;
 import cedm.store.StageKey;

@@ -1,13 +1,13 @@
 package cedm.activities;
 
+import cedm.features.FeatureExtraction;
+import cedm.io.NonFiniteException;
+import cedm.io.Npy;
+import cedm.knn.KnnMiner;
 import cedm.stage.KnnActivities;
 import cedm.stage.KnnArtifact;
 import cedm.stage.KnnRequest;
 import cedm.stage.StageProgress;
-import cedm.features.FeatureExtraction;
-import cedm.io.Npy;
-import cedm.io.NonFiniteException;
-import cedm.knn.KnnMiner;
 import cedm.store.Artifact;
 import cedm.store.ArtifactStore;
 import cedm.store.StageKey;

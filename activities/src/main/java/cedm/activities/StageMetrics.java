@@ -1,9 +1,9 @@
 package cedm.activities;
 
 import ai.djl.Device;
+import cedm.metrics.Gauges;
 import cedm.stage.RunLabels;
 import cedm.stage.StageProgress;
-import cedm.metrics.Gauges;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -1,8 +1,8 @@
 package cedm.activities;
 
-import cedm.stage.RunLabels;
 import cedm.edm.TrainingProgress;
 import cedm.metrics.Gauges;
+import cedm.stage.RunLabels;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.Tags;

@@ -1,13 +1,13 @@
 package cedm.cluster;
 
 import cedm.stage.ClusterScores;
+import java.math.BigInteger;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.Map;
-import org.apache.commons.math3.special.Gamma;
-import java.math.BigInteger;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
+import org.apache.commons.math3.special.Gamma;
 import org.jgrapht.alg.matching.MaximumWeightBipartiteMatching;
 import org.jgrapht.graph.DefaultWeightedEdge;
 import org.jgrapht.graph.SimpleWeightedGraph;

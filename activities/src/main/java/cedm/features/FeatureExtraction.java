@@ -1,12 +1,12 @@
 package cedm.features;
 
-import cedm.stage.StageProgress;
 import cedm.data.DatasetImporter;
 import cedm.io.AtomicFile;
 import cedm.io.NonFiniteException;
 import cedm.io.Npy;
 import cedm.io.NpyWriter;
 import cedm.spec.FeaturesSpec;
+import cedm.stage.StageProgress;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;

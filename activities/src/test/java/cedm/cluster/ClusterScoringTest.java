@@ -1,9 +1,9 @@
 package cedm.cluster;
 
-import cedm.stage.ClusterScores;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import cedm.io.Npy;
+import cedm.stage.ClusterScores;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;

@@ -10,9 +10,9 @@ import cedm.spec.KmeansSpec;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.Arrays;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 class KMeansTest {
   private static final KmeansSpec DEFAULTS = new KmeansSpec(10, 300, 1e-4);

@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
-import cedm.spec.EvaluationSpec;
 import cedm.io.BadInputException;
+import cedm.spec.EvaluationSpec;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 

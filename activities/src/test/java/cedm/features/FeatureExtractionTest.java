@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import ai.djl.Device;
-import cedm.stage.StageProgress;
 import cedm.data.DatasetImporter;
 import cedm.data.ShapesSource;
 import cedm.io.Npy;
 import cedm.spec.FeaturesSpec;
+import cedm.stage.StageProgress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

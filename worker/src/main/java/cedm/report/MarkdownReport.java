@@ -1,10 +1,10 @@
 package cedm.report;
 
+import cedm.spec.GridSpec;
 import cedm.stage.ClusterScores;
 import cedm.stage.EvaluationArtifact;
 import cedm.stage.EvaluationArtifact.Summary;
 import cedm.workflow.GridPoint;
-import cedm.spec.GridSpec;
 import cedm.workflow.Probe;
 import cedm.workflow.RungDecision;
 import cedm.workflow.RungScore;

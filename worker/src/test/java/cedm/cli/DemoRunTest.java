@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import cedm.stage.EvaluationArtifact;
 import cedm.monitoring.MonitoringFiles;
 import cedm.monitoring.PrometheusServer;
+import cedm.stage.EvaluationArtifact;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;

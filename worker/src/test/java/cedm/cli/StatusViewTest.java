@@ -2,13 +2,13 @@ package cedm.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import cedm.stage.RunLabels;
-import cedm.stage.StageProgress;
 import cedm.report.DeviceTime;
 import cedm.runtime.SweepClient;
 import cedm.runtime.SweepClient.RunningStage;
-import cedm.store.DeviceLedger;
 import cedm.spec.ClusteringMethod;
+import cedm.stage.RunLabels;
+import cedm.stage.StageProgress;
+import cedm.store.DeviceLedger;
 import cedm.workflow.GridPoint;
 import cedm.workflow.Probe;
 import cedm.workflow.TrialResult;

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import cedm.stage.TrainingArtifact;
 import cedm.spec.LoadedSpec;
 import cedm.spec.SpecLoader;
+import cedm.stage.TrainingArtifact;
 import cedm.store.ArtifactStore;
 import cedm.workflow.StageReport;
 import cedm.workflow.SweepResult;

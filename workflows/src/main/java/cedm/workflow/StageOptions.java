@@ -1,5 +1,6 @@
 package cedm.workflow;
 
+import cedm.spec.RuntimeSpec;
 import cedm.stage.ClusteringActivities;
 import cedm.stage.DatasetActivities;
 import cedm.stage.EvaluationActivities;
@@ -7,7 +8,6 @@ import cedm.stage.Failures;
 import cedm.stage.FeatureActivities;
 import cedm.stage.KnnActivities;
 import cedm.stage.TrainingActivities;
-import cedm.spec.RuntimeSpec;
 import io.temporal.activity.ActivityMethod;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;

@@ -1,7 +1,7 @@
 package cedm.workflow;
 
-import cedm.stage.StageOutput;
 import cedm.spec.RuntimeSpec;
+import cedm.stage.StageOutput;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.workflow.Workflow;

@@ -1,5 +1,6 @@
 package cedm.workflow;
 
+import cedm.spec.ExperimentSpec;
 import cedm.stage.DatasetActivities;
 import cedm.stage.DatasetArtifact;
 import cedm.stage.DatasetRequest;
@@ -10,7 +11,6 @@ import cedm.stage.KnnActivities;
 import cedm.stage.KnnArtifact;
 import cedm.stage.KnnRequest;
 import cedm.stage.RunLabels;
-import cedm.spec.ExperimentSpec;
 import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
 import io.temporal.failure.ChildWorkflowFailure;
 import io.temporal.workflow.ChildWorkflowOptions;

@@ -1,9 +1,9 @@
 package cedm.workflow;
 
+import cedm.spec.ExperimentSpec;
 import cedm.stage.DatasetArtifact;
 import cedm.stage.FeaturesArtifact;
 import cedm.stage.KnnArtifact;
-import cedm.spec.ExperimentSpec;
 import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
 import io.temporal.failure.ChildWorkflowFailure;
 import io.temporal.workflow.Async;

@@ -1,5 +1,7 @@
 package cedm.workflow;
 
+import cedm.spec.EvaluationSpec;
+import cedm.spec.GridSpec;
 import cedm.stage.ClusteringActivities;
 import cedm.stage.ClusteringArtifact;
 import cedm.stage.ClusteringRequest;
@@ -7,13 +9,11 @@ import cedm.stage.EvaluationActivities;
 import cedm.stage.EvaluationArtifact;
 import cedm.stage.EvaluationRequest;
 import cedm.stage.RunLabels;
+import cedm.stage.SnapshotArtifact;
 import cedm.stage.TrainingActivities;
 import cedm.stage.TrainingArtifact;
 import cedm.stage.TrainingRequest;
 import cedm.stage.TrainingRequest.Conditioning;
-import cedm.stage.SnapshotArtifact;
-import cedm.spec.EvaluationSpec;
-import cedm.spec.GridSpec;
 import io.temporal.workflow.Async;
 import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;

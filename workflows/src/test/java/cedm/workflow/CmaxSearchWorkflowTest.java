@@ -2,11 +2,11 @@ package cedm.workflow;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import cedm.stage.RunLabels;
 import cedm.spec.ClusteringSpec;
 import cedm.spec.ExperimentSpec;
 import cedm.spec.SearchSpec;
 import cedm.spec.SpecLoader;
+import cedm.stage.RunLabels;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.worker.Worker;
 import java.nio.file.Path;
