@@ -12,6 +12,7 @@ import cedm.eval.Prdc;
 import cedm.eval.SampleShards;
 import cedm.io.BadInputException;
 import cedm.io.Npy;
+import cedm.io.NpyWriter;
 import cedm.spec.EvaluationSpec;
 import cedm.spec.EvaluationSpec.Encoder;
 import cedm.spec.EvaluationSpec.Metric;
@@ -29,7 +30,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,6 +45,7 @@ public final class EvaluationActivitiesImpl implements EvaluationActivities {
   /** Seeds the subsets PRDC scores, so an evaluation run twice gives the same figures. */
   private static final long PRDC_SEED = 13579;
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** Training images read from their file at a time; the encoder splits them into its own batches. */
   private static final int REFERENCE_BATCH = 500;
 
   private final ArtifactStore store;
@@ -71,8 +72,10 @@ public final class EvaluationActivitiesImpl implements EvaluationActivities {
     EvaluationSpec spec = request.evaluation();
     ObjectNode section = JSON.createObjectNode();
     ObjectNode params = JSON.valueToTree(spec);
-    // When snapshots are evaluated decides nothing about this evaluation's samples, nor a metric's settings without it.
+    // When snapshots are evaluated decides nothing about this evaluation's samples, nor a metric's settings without
+    // it, nor the encoders' batch (float rounding only, like training.batch_gpu).
     params.remove("duringTraining");
+    params.remove("encoderBatch");
     for (Metric metric : Metric.values()) {
       if (!spec.metrics().contains(metric)) {
         params.remove(metric.settings());
@@ -125,9 +128,9 @@ public final class EvaluationActivitiesImpl implements EvaluationActivities {
 
   private EvalNetwork network(EvaluationSpec spec, Encoder encoder) throws Exception {
     if (spec.featureNetwork() == EvaluationSpec.FeatureNetwork.BUILTIN) {
-      return EvalNetwork.builtin(encoder.id(), device);
+      return EvalNetwork.builtin(encoder.id(), device, spec.encoderBatch());
     }
-    return EvalNetwork.pretrained(encoder, Path.of(spec.modelFile(encoder)), device);
+    return EvalNetwork.pretrained(encoder, Path.of(spec.modelFile(encoder)), device, spec.encoderBatch());
   }
 
   private JsonNode produce(EvaluationRequest request, StageKey key, Artifact model, Artifact dataset, Path dir)
@@ -154,10 +157,10 @@ public final class EvaluationActivitiesImpl implements EvaluationActivities {
       for (Map.Entry<Encoder, EvalNetwork> e : networks.entrySet()) {
         EvalNetwork network = e.getValue();
         List<Metric> metrics = spec.metrics().stream().filter(m -> m.encoder() == e.getKey()).toList();
-        Reference reference = reference(manager, spec, e.getKey(), network, dataset,
+        Reference reference = reference(spec, e.getKey(), network, dataset,
             metrics.stream().anyMatch(Metric::needsRows));
         for (int s = 0; s < spec.sets(); s++) {
-          FeatureStatistics.Moments set = shards.statistics(manager, s, network).moments();
+          FeatureStatistics.Moments set = shards.statistics(s, network).moments();
           if (set.dim() != reference.moments().dim()) {
             throw new BadInputException("reference statistics have dimension " + reference.moments().dim() + " but "
                 + network.describe() + " gives " + set.dim() + " features");
@@ -185,10 +188,10 @@ public final class EvaluationActivitiesImpl implements EvaluationActivities {
       case FID, FDD -> Map.of(metric.results().get(0).id(),
           FrechetDistance.of(set.mu(), set.sigma(), reference.moments().mu(), reference.moments().sigma()));
       case PRDC -> {
-        Prdc.Points fake = shards.rows(s, network);
-        int n = Math.min(spec.prdcSamples(), Math.min(fake.n(), reference.rows().n()));
-        Prdc.Points realCut = Prdc.sample(reference.rows(), n, PRDC_SEED);
-        Prdc.Points fakeCut = Prdc.sample(fake, n, PRDC_SEED + 1 + s);
+        int n = Math.min(spec.prdcSamples(), Math.min(spec.samplesPerSet(), reference.count()));
+        Prdc.Points realCut = new Prdc.Points(Npy.readRows(reference.rows(), Prdc.pick(reference.count(), n, PRDC_SEED)),
+            n, reference.moments().dim());
+        Prdc.Points fakeCut = shards.rows(s, network, Prdc.pick(spec.samplesPerSet(), n, PRDC_SEED + 1 + s));
         int tiles = Prdc.tiles(n, n);
         yield Prdc.of(realCut, fakeCut, spec.nearestK(),
             t -> StageRun.heartbeat(StageProgress.of(Stage.EVALUATION.id(), run, t, tiles, "tiles")
@@ -203,20 +206,23 @@ public final class EvaluationActivitiesImpl implements EvaluationActivities {
   /** What a reference-statistics manifest records. */
   record ReferenceMeta(int images, String network) {}
 
-  /** The training set's features for one encoder: their moments, and every row when a metric needs them. */
-  private record Reference(FeatureStatistics.Moments moments, Prdc.Points rows) {}
+  /**
+   * The training set's features for one encoder: their moments, and the file of its {@code count}
+   * rows when a metric needs them (read row by row, never whole).
+   */
+  private record Reference(FeatureStatistics.Moments moments, Path rows, int count) {}
 
   /**
    * The training set's statistics for an encoder, computed once and stored (the rows too when
    * {@code keepRows}); FID's moments are the spec's .npz when it names one.
    */
-  private Reference reference(NDManager manager, EvaluationSpec spec, Encoder encoder, EvalNetwork network,
+  private Reference reference(EvaluationSpec spec, Encoder encoder, EvalNetwork network,
       Artifact dataset, boolean keepRows) throws Exception {
     boolean givenMoments = encoder == Metric.FID.encoder() && spec.fidReference() != null;
     FeatureStatistics.Moments given = givenMoments
-        ? FeatureStatistics.Moments.read(manager, Path.of(spec.fidReference())) : null;
+        ? FeatureStatistics.Moments.read(Path.of(spec.fidReference())) : null;
     if (givenMoments && !keepRows) {
-      return new Reference(given, null);
+      return new Reference(given, null, 0);
     }
     ObjectNode section = JSON.createObjectNode();
     section.put("network", network.id());
@@ -225,45 +231,46 @@ public final class EvaluationActivitiesImpl implements EvaluationActivities {
       section.put("rows", true);
     }
     StageKey key = Stage.REFERENCE_STATISTICS.key(section, List.of(dataset.key().id()));
-    ArtifactStore.Obtained obtained = store.obtain(key, dir -> {
-      Path imagesFile = dataset.file(DatasetImporter.IMAGES);
-      long[] shape = Npy.readHeader(imagesFile).shape();
-      int n = (int) shape[0];
-      int h = (int) shape[1];
-      int w = (int) shape[2];
-      int size = h * w * (int) shape[3];
-      byte[] all = Npy.readBytes(imagesFile);
-      FeatureStatistics stats = null;
-      float[] rows = null;
+    ArtifactStore.Obtained obtained = store.obtain(key,
+        dir -> referenceStatistics(network, dataset.file(DatasetImporter.IMAGES), dir, keepRows),
+        StageRun::heartbeatWaiting);
+    Artifact stored = obtained.artifact();
+    FeatureStatistics.Moments moments = given != null ? given : FeatureStatistics.Moments.read(stored.file(STATISTICS));
+    if (!keepRows) {
+      return new Reference(moments, null, 0);
+    }
+    return new Reference(moments, stored.file(ROWS), (int) Npy.readHeader(stored.file(ROWS)).shape()[0]);
+  }
+
+  /**
+   * Encodes the training images batch by batch, read from their file as they go: the moments, and
+   * every row streamed to a file when {@code keepRows}.
+   */
+  private JsonNode referenceStatistics(EvalNetwork network, Path imagesFile, Path dir, boolean keepRows)
+      throws Exception {
+    Npy.Header header = Npy.readHeader(imagesFile);
+    int n = (int) header.shape()[0];
+    int h = (int) header.shape()[1];
+    int w = (int) header.shape()[2];
+    long size = (long) h * w * header.shape()[3];
+    float[] first = network.features(Npy.readRange(imagesFile, header, 0, Math.min(REFERENCE_BATCH, n) * size).array(),
+        Math.min(REFERENCE_BATCH, n), h, w);
+    int dim = first.length / Math.min(REFERENCE_BATCH, n);
+    FeatureStatistics stats = new FeatureStatistics(dim);
+    try (NpyWriter rows = keepRows ? new NpyWriter(dir.resolve(ROWS), Npy.DType.F32, n, dim) : null) {
       for (int from = 0; from < n; from += REFERENCE_BATCH) {
         int count = Math.min(REFERENCE_BATCH, n - from);
-        byte[] batch = Arrays.copyOfRange(all, from * size, (from + count) * size);
-        float[] f = network.features(batch, count, h, w);
-        int dim = f.length / count;
-        if (stats == null) {
-          stats = new FeatureStatistics(dim);
-          rows = keepRows ? new float[Math.multiplyExact(n, dim)] : null;
-        }
-        stats.add(manager, f, count);
-        if (keepRows) {
-          System.arraycopy(f, 0, rows, from * dim, f.length);
+        float[] f = from == 0 ? first
+            : network.features(Npy.readRange(imagesFile, header, from * size, count * size).array(), count, h, w);
+        stats.add(f, count);
+        if (rows != null) {
+          rows.writeFloats(f, 0, f.length);
         }
         StageRun.heartbeat(new StageProgress(Stage.REFERENCE_STATISTICS.id(), from + count, n, "images")
             .withPart(network.id()));
       }
-      stats.moments().write(dir.resolve(STATISTICS));
-      if (keepRows) {
-        Npy.write(dir.resolve(ROWS), rows, n, stats.moments().dim());
-      }
-      return JSON.valueToTree(new ReferenceMeta(n, network.describe()));
-    }, StageRun::heartbeatWaiting);
-    Artifact stored = obtained.artifact();
-    FeatureStatistics.Moments moments = given != null ? given
-        : FeatureStatistics.Moments.read(manager, stored.file(STATISTICS));
-    if (!keepRows) {
-      return new Reference(moments, null);
     }
-    long[] shape = Npy.readHeader(stored.file(ROWS)).shape();
-    return new Reference(moments, new Prdc.Points(Npy.readFloats(stored.file(ROWS)), (int) shape[0], (int) shape[1]));
+    stats.moments().write(dir.resolve(STATISTICS));
+    return JSON.valueToTree(new ReferenceMeta(n, network.describe()));
   }
 }

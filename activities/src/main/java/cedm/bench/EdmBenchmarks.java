@@ -99,11 +99,11 @@ public final class EdmBenchmarks {
         seeds[i] = i;
       }
       try (NDManager warm = m.newSubManager()) {
-        g.generate(warm, new long[] {0});
+        g.pixels(warm, new long[] {0});
       }
       long t = System.nanoTime();
       try (NDManager run = m.newSubManager()) {
-        g.generate(run, seeds).getDouble(0, 0, 0, 0);
+        g.pixels(run, seeds);
       }
       return batch / ((System.nanoTime() - t) / 1e9);
     }

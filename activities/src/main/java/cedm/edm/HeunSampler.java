@@ -2,12 +2,15 @@ package cedm.edm;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
+import cedm.memory.Scoped;
 
 /**
  * EDM's deterministic sampler (edm:generate.py edm_sampler with S_churn = 0): Heun's 2nd-order
  * method on the probability-flow ODE over t_i = (smax^(1/rho) + i/(N-1) (smin^(1/rho) -
  * smax^(1/rho)))^rho, t_N = 0, no correction on the last step (2N-1 evaluations). The state is
- * float64, as in the reference; the denoiser decides its own precision.
+ * float64, as in the reference; the denoiser decides its own precision. Each step's intermediates
+ * (the network's activations included) are freed when the step ends, so a batch's memory is one
+ * step's working set however many steps run.
  */
 public final class HeunSampler {
   /** D(x, sigma | labels) for a batch at one noise level; x and the result are float64. */
@@ -42,21 +45,27 @@ public final class HeunSampler {
     return t;
   }
 
-  /** Images from standard-normal {@code latents} [B, C, H, W]. */
+  /** Images from standard-normal {@code latents} [B, C, H, W], attached to their manager. */
   public NDArray sample(Denoiser net, NDArray latents) {
     double[] t = noiseLevels();
-    NDArray x = latents.toType(DataType.FLOAT64, false).mul(t[0]);
+    NDArray x = Scoped.kept(() -> latents.toType(DataType.FLOAT64, false).mul(t[0]));
     for (int i = 0; i < steps; i++) {
-      double cur = t[i];
-      double next = t[i + 1];
-      NDArray d = x.sub(net.denoise(x, cur)).div(cur);
-      NDArray xNext = x.add(d.mul(next - cur));
-      if (i < steps - 1) {
-        NDArray dPrime = xNext.sub(net.denoise(xNext, next)).div(next);
-        xNext = x.add(d.mul(0.5).add(dPrime.mul(0.5)).mul(next - cur));
-      }
-      x = xNext;
+      int step = i;
+      NDArray previous = x;
+      x = Scoped.kept(() -> step(net, previous, t[step], t[step + 1], step < steps - 1));
+      previous.close();
     }
     return x;
+  }
+
+  /** One Euler step from {@code cur} to {@code next}, with Heun's correction when {@code correct}. */
+  private static NDArray step(Denoiser net, NDArray x, double cur, double next, boolean correct) {
+    NDArray d = x.sub(net.denoise(x, cur)).div(cur);
+    NDArray xNext = x.add(d.mul(next - cur));
+    if (!correct) {
+      return xNext;
+    }
+    NDArray dPrime = xNext.sub(net.denoise(xNext, next)).div(next);
+    return x.add(d.mul(0.5).add(dPrime.mul(0.5)).mul(next - cur));
   }
 }

@@ -4,9 +4,11 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import cedm.memory.Scoped;
 import cedm.random.Seeds;
 import cedm.random.TorchGenerator;
 import java.util.SplittableRandom;
@@ -73,27 +75,59 @@ public final class SampleGenerator {
     NDList out = new NDList();
     for (int from = 0; from < seeds.length; from += microBatch) {
       int count = Math.min(microBatch, seeds.length - from);
-      NDList latents = new NDList();
-      float[] oneHot = new float[microBatch * cumulative.length];
-      for (int i = 0; i < microBatch; i++) {
-        if (i < count) {
-          latents.add(latent(manager, seeds[from + i]));
-        } else {
-          latents.add(latents.get(0).zerosLike());
-        }
-        if (cumulative.length > 0) {
-          oneHot[i * cumulative.length + (i < count ? label(seeds[from + i]) : 0)] = 1;
-        }
-      }
-      NDArray labels = cumulative.length == 0 ? null : manager.create(oneHot, new Shape(microBatch, cumulative.length));
-      NDArray images = sampler.sample((x, sigma) -> {
-        NDArray s = manager.full(new Shape(microBatch), (float) sigma);
-        return precond.denoise(params, x.toType(DataType.FLOAT32, false), s, labels, null, null)
-            .toType(DataType.FLOAT64, false);
-      }, NDArrays.stack(latents));
-      out.add(count == microBatch ? images : images.get(new NDIndex("0:{}", count)));
+      int first = from;
+      out.add(Scoped.kept(() -> microBatch(manager, seeds, first, count)));
     }
-    return out.size() == 1 ? out.get(0) : NDArrays.concat(out);
+    if (out.size() == 1) {
+      return out.get(0);
+    }
+    NDArray all = NDArrays.concat(out);
+    out.close();
+    return all;
+  }
+
+  /**
+   * EDM's uint8 pixels [B, H, W, C] of the given seeds. Only one micro-batch's arrays are alive at a
+   * time, so memory is one micro-batch's working set plus the returned pixels, however many seeds.
+   */
+  public byte[] pixels(NDManager manager, long[] seeds) {
+    NetworkConfig c = precond.net().config();
+    int size = c.channels() * c.resolution() * c.resolution();
+    byte[] out = new byte[Math.multiplyExact(seeds.length, size)];
+    for (int from = 0; from < seeds.length; from += microBatch) {
+      int count = Math.min(microBatch, seeds.length - from);
+      try (NDScope scope = new NDScope()) {
+        scope.suppressNotUsedWarning();
+        byte[] batch = toPixels(microBatch(manager, seeds, from, count));
+        System.arraycopy(batch, 0, out, from * size, batch.length);
+      }
+    }
+    return out;
+  }
+
+  /** Samples of seeds[from .. from + count), computed at the full micro-batch size (padded). */
+  private NDArray microBatch(NDManager manager, long[] seeds, int from, int count) {
+    NDList latents = new NDList();
+    float[] oneHot = new float[microBatch * cumulative.length];
+    for (int i = 0; i < microBatch; i++) {
+      if (i < count) {
+        latents.add(latent(manager, seeds[from + i]));
+      } else {
+        latents.add(latents.get(0).zerosLike());
+      }
+      if (cumulative.length > 0) {
+        oneHot[i * cumulative.length + (i < count ? label(seeds[from + i]) : 0)] = 1;
+      }
+    }
+    NDArray labels = cumulative.length == 0 ? null : manager.create(oneHot, new Shape(microBatch, cumulative.length));
+    NDArray images = sampler.sample((x, sigma) -> {
+      NDArray s = manager.full(new Shape(microBatch), (float) sigma);
+      return precond.denoise(params, x.toType(DataType.FLOAT32, false), s, labels, null, null)
+          .toType(DataType.FLOAT64, false);
+    }, NDArrays.stack(latents));
+    // The sampler hands its result over unscoped: the caller's scope owns it.
+    NDScope.register(images);
+    return count == microBatch ? images : images.get(new NDIndex("0:{}", count));
   }
 
   /** EDM's pixels: (x * 127.5 + 128).clip(0, 255) truncated to uint8, as [B, H, W, C]. */

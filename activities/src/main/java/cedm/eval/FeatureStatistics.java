@@ -1,5 +1,6 @@
 package cedm.eval;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -16,15 +17,21 @@ import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
+import org.bytedeco.javacpp.DoublePointer;
+import org.bytedeco.openblas.global.openblas;
 
 /**
  * Mean and covariance of feature vectors, accumulated in float64 in one streaming pass, as EDM's
- * fid.py does: mu = sum f / N, Sigma = (sum f f^T - N mu mu^T) / (N - 1). Stored and read as
+ * fid.py does: mu = sum f / N, Sigma = (sum f f^T - N mu mu^T) / (N - 1). The products run in
+ * OpenBLAS on the CPU whatever device the encoders use, a block of rows at a time, so memory is
+ * the d x d sums and one block however many vectors are added. Stored and read as
  * EDM's reference files: an .npz with float64 arrays {@code mu} [d] and {@code sigma} [d, d].
  */
 public final class FeatureStatistics {
   /** 1980-01-01, the earliest zip time: entries carry no wall-clock time. */
   private static final long FIXED_TIME = 315532800000L;
+  /** Feature rows converted to float64 per product. */
+  private static final int ROWS = 1024;
   private final int dim;
   private final double[] sum;
   private final double[] outer;
@@ -36,21 +43,26 @@ public final class FeatureStatistics {
     this.outer = new double[dim * dim];
   }
 
-  /** Adds {@code n} row-major float32 feature vectors. */
-  public void add(NDManager manager, float[] features, int n) {
+  /** Adds {@code n} row-major float32 feature vectors, {@link #ROWS} at a time. */
+  public void add(float[] features, int n) {
     if (features.length != (long) n * dim) {
       throw new IllegalArgumentException(features.length + " values are not " + n + " features of " + dim);
     }
-    try (NDManager m = manager.newSubManager()) {
-      NDArray f = m.create(features, new Shape(n, dim)).toType(DataType.FLOAT64, false);
-      double[] s = f.sum(new int[] {0}).toDoubleArray();
-      double[] o = f.transpose().matMul(f).toDoubleArray();
-      for (int i = 0; i < dim; i++) {
-        sum[i] += s[i];
+    int block = Math.min(ROWS, n);
+    try (DoublePointer rows = new DoublePointer((long) block * dim); DoublePointer products = new DoublePointer(outer)) {
+      double[] converted = new double[block * dim];
+      for (int from = 0; from < n; from += block) {
+        int count = Math.min(block, n - from);
+        for (int i = 0; i < count * dim; i++) {
+          converted[i] = features[from * dim + i];
+          sum[i % dim] += converted[i];
+        }
+        rows.put(converted, 0, count * dim);
+        // Row-major rows [count, dim] read column-major are F^T [dim, count]: F^T F is its A A^T.
+        openblas.cblas_dsyrk(openblas.CblasColMajor, openblas.CblasUpper, openblas.CblasNoTrans, dim, count, 1.0,
+            rows, dim, 1.0, products, dim);
       }
-      for (int i = 0; i < o.length; i++) {
-        outer[i] += o[i];
-      }
+      products.get(outer);
     }
     count += n;
   }
@@ -75,7 +87,9 @@ public final class FeatureStatistics {
     double[] sigma = new double[dim * dim];
     for (int i = 0; i < dim; i++) {
       for (int j = 0; j < dim; j++) {
-        sigma[i * dim + j] = (outer[i * dim + j] - count * mu[i] * mu[j]) / (count - 1);
+        // dsyrk fills the column-major upper triangle: (i, j), i <= j, at i + j * dim.
+        double product = i <= j ? outer[i + j * dim] : outer[j + i * dim];
+        sigma[i * dim + j] = (product - count * mu[i] * mu[j]) / (count - 1);
       }
     }
     return sigma;
@@ -109,12 +123,12 @@ public final class FeatureStatistics {
       zip.closeEntry();
     }
 
-    /** Reads an .npz with keys mu and sigma (EDM's public reference statistics, or cedm's). */
-    public static Moments read(NDManager manager, Path file) throws IOException {
+    /** Reads an .npz with keys mu and sigma (EDM's public reference statistics, or cedm's), on the CPU. */
+    public static Moments read(Path file) throws IOException {
       if (!Files.isRegularFile(file)) {
         throw new BadInputException(file + ": reference statistics file not found");
       }
-      try (NDManager m = manager.newSubManager(); InputStream in = Files.newInputStream(file)) {
+      try (NDManager m = NDManager.newBaseManager(Device.cpu()); InputStream in = Files.newInputStream(file)) {
         NDList list;
         try {
           list = NDList.decode(m, in);

@@ -102,24 +102,33 @@ public final class Prdc {
     if (count >= x.n()) {
       return x;
     }
-    int[] order = new int[x.n()];
+    int[] kept = pick(x.n(), count, seed);
+    float[] rows = new float[count * x.d()];
+    for (int r = 0; r < count; r++) {
+      System.arraycopy(x.rows(), kept[r] * x.d(), rows, r * x.d(), x.d());
+    }
+    return new Points(rows, count, x.d());
+  }
+
+  /** The indices {@link #sample} keeps of {@code n} points, ascending: all of them when count >= n. */
+  public static int[] pick(int n, int count, long seed) {
+    int[] order = new int[n];
     for (int i = 0; i < order.length; i++) {
       order[i] = i;
     }
+    if (count >= n) {
+      return order;
+    }
     SplittableRandom random = new SplittableRandom(seed);
     for (int i = 0; i < count; i++) {
-      int pick = i + random.nextInt(x.n() - i);
+      int pick = i + random.nextInt(n - i);
       int t = order[i];
       order[i] = order[pick];
       order[pick] = t;
     }
     int[] kept = Arrays.copyOf(order, count);
     Arrays.sort(kept);
-    float[] rows = new float[count * x.d()];
-    for (int r = 0; r < count; r++) {
-      System.arraycopy(x.rows(), kept[r] * x.d(), rows, r * x.d(), x.d());
-    }
-    return new Points(rows, count, x.d());
+    return kept;
   }
 
   /** Tiles of the three products {@link #of} computes: real x real, fake x fake, real x fake. */

@@ -1,7 +1,6 @@
 package cedm.eval;
 
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.NDScope;
 import cedm.edm.SampleGenerator;
 import cedm.io.AtomicFile;
 import cedm.io.Npy;
@@ -64,11 +63,7 @@ public final class SampleShards {
         for (int i = 0; i < count; i++) {
           seeds[i] = (long) s * perSet + from + i;
         }
-        byte[] pixels;
-        try (NDScope scope = new NDScope()) {
-          scope.suppressNotUsedWarning();
-          pixels = SampleGenerator.toPixels(generator.generate(manager, seeds));
-        }
+        byte[] pixels = generator.pixels(manager, seeds);
         if (saveImages) {
           writePngs(images(), pixels, seeds, resolution);
         }
@@ -88,7 +83,7 @@ public final class SampleShards {
   }
 
   /** Streams one set's shards, in order, into statistics. */
-  public FeatureStatistics statistics(NDManager manager, int set, EvalNetwork network) throws IOException {
+  public FeatureStatistics statistics(int set, EvalNetwork network) throws IOException {
     FeatureStatistics stats = null;
     for (int k = 0; k < shardsPerSet(); k++) {
       Path file = features(set, k, network);
@@ -96,29 +91,35 @@ public final class SampleShards {
       if (stats == null) {
         stats = new FeatureStatistics((int) shape[1]);
       }
-      stats.add(manager, Npy.readFloats(file), (int) shape[0]);
+      stats.add(Npy.readFloats(file), (int) shape[0]);
     }
     return stats;
   }
 
-  /** One set's features, every shard in order: [perSet, dim]. */
-  public Prdc.Points rows(int set, EvalNetwork network) throws IOException {
-    float[][] parts = new float[shardsPerSet()][];
+  /** Rows {@code kept} (ascending indices into the set) of one set's features, read shard by shard. */
+  public Prdc.Points rows(int set, EvalNetwork network, int[] kept) throws IOException {
+    float[] out = null;
     int dim = 0;
-    int length = 0;
-    for (int k = 0; k < parts.length; k++) {
-      Path file = features(set, k, network);
-      dim = (int) Npy.readHeader(file).shape()[1];
-      parts[k] = Npy.readFloats(file);
-      length += parts[k].length;
-    }
-    float[] all = new float[length];
     int at = 0;
-    for (float[] part : parts) {
-      System.arraycopy(part, 0, all, at, part.length);
-      at += part.length;
+    for (int k = 0; k < shardsPerSet() && at < kept.length; k++) {
+      int end = Math.min(perSet, (k + 1) * shardSize);
+      int first = at;
+      while (at < kept.length && kept[at] < end) {
+        at++;
+      }
+      int[] local = new int[at - first];
+      for (int r = 0; r < local.length; r++) {
+        local[r] = kept[first + r] - k * shardSize;
+      }
+      Path file = features(set, k, network);
+      if (out == null) {
+        dim = (int) Npy.readHeader(file).shape()[1];
+        out = new float[Math.multiplyExact(kept.length, dim)];
+      }
+      float[] part = Npy.readRows(file, local);
+      System.arraycopy(part, 0, out, first * dim, part.length);
     }
-    return new Prdc.Points(all, length / dim, dim);
+    return new Prdc.Points(out, kept.length, dim);
   }
 
   private static void writePngs(Path root, byte[] pixels, long[] seeds, int resolution) throws IOException {

@@ -136,6 +136,36 @@ public final class Npy {
     return buffer.flip();
   }
 
+  /**
+   * Rows {@code rows} (ascending) of a float32 [n, d] file, [rows.length, d]: one row in memory per
+   * read, whatever the file's size.
+   */
+  public static float[] readRows(Path file, int[] rows) throws IOException {
+    Header h = expect(file, DType.F32);
+    if (h.shape().length != 2) {
+      throw new IOException(file + ": holds shape " + Arrays.toString(h.shape()) + ", expected [n, d]");
+    }
+    int d = (int) h.shape()[1];
+    float[] out = new float[Math.multiplyExact(rows.length, d)];
+    ByteBuffer row = ByteBuffer.allocate(d * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+      for (int r = 0; r < rows.length; r++) {
+        if (rows[r] < 0 || rows[r] >= h.shape()[0]) {
+          throw new IOException(file + ": has no row " + rows[r] + " of " + h.shape()[0]);
+        }
+        long position = h.dataOffset() + (long) rows[r] * d * Float.BYTES;
+        row.clear();
+        while (row.hasRemaining()) {
+          if (channel.read(row, position + row.position()) < 0) {
+            throw new IOException(file + ": ends early");
+          }
+        }
+        row.flip().asFloatBuffer().get(out, r * d, d);
+      }
+    }
+    return out;
+  }
+
   public static float[] readFloats(Path file) throws IOException {
     ByteBuffer all = readAll(file, DType.F32);
     float[] out = new float[all.remaining() / Float.BYTES];

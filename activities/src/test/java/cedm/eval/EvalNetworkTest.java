@@ -24,7 +24,7 @@ class EvalNetworkTest {
 
   @Test
   void theInceptionPathFeedsExactPixelValuesAtTheImagesSize() throws Exception {
-    try (EvalNetwork net = EvalNetwork.pretrained(EvaluationSpec.Encoder.INCEPTION, Path.of("src/test/resources/fixtures/eval/pixel_probe.pt"), Device.cpu())) {
+    try (EvalNetwork net = EvalNetwork.pretrained(EvaluationSpec.Encoder.INCEPTION, Path.of("src/test/resources/fixtures/eval/pixel_probe.pt"), Device.cpu(), 64)) {
       float[] f = net.features(IMAGES, 2, 3, 2);
       assertEquals(16, f.length);
       for (int n = 0; n < 2; n++) {
@@ -44,7 +44,7 @@ class EvalNetworkTest {
 
   @Test
   void builtinProxiesDifferPerEncoderAndSaySo() throws Exception {
-    try (EvalNetwork fid = EvalNetwork.builtin("inception", Device.cpu()); EvalNetwork fdd = EvalNetwork.builtin("dinov2", Device.cpu())) {
+    try (EvalNetwork fid = EvalNetwork.builtin("inception", Device.cpu(), 64); EvalNetwork fdd = EvalNetwork.builtin("dinov2", Device.cpu(), 64)) {
       assertTrue(fid.proxy() && fid.describe().contains("proxy"));
       assertNotEquals(fid.features(IMAGES, 2, 3, 2)[0], fdd.features(IMAGES, 2, 3, 2)[0]);
     }
@@ -53,7 +53,7 @@ class EvalNetworkTest {
   @Test
   void aMissingNetworkFileIsNamed() {
     BadInputException e = assertThrows(BadInputException.class,
-        () -> EvalNetwork.pretrained(EvaluationSpec.Encoder.INCEPTION, Path.of("models/absent-inception.pt"), Device.cpu()));
+        () -> EvalNetwork.pretrained(EvaluationSpec.Encoder.INCEPTION, Path.of("models/absent-inception.pt"), Device.cpu(), 64));
     assertTrue(e.getMessage().contains("absent-inception.pt"), e.getMessage());
   }
 }

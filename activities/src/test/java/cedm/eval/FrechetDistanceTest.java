@@ -69,18 +69,18 @@ class FrechetDistanceTest {
       NDList f = read(m, "statistics.npz");
       float[] features = f.get("features").toFloatArray();
       FeatureStatistics stats = new FeatureStatistics(64);
-      stats.add(m, java.util.Arrays.copyOfRange(features, 0, 64 * 123), 123);
-      stats.add(m, java.util.Arrays.copyOfRange(features, 64 * 123, features.length), 500 - 123);
+      stats.add(java.util.Arrays.copyOfRange(features, 0, 64 * 123), 123);
+      stats.add(java.util.Arrays.copyOfRange(features, 64 * 123, features.length), 500 - 123);
       assertArrayEquals(f.get("mu").toDoubleArray(), stats.mu(), 1e-10);
       assertArrayEquals(f.get("sigma").toDoubleArray(), stats.sigma(), 1e-9);
 
       Path file = tmp.resolve("ref.npz");
       stats.moments().write(file);
-      FeatureStatistics.Moments back = FeatureStatistics.Moments.read(m, file);
+      FeatureStatistics.Moments back = FeatureStatistics.Moments.read(file);
       assertArrayEquals(stats.mu(), back.mu(), 0);
       assertArrayEquals(stats.sigma(), back.sigma(), 0);
       BadInputException e = assertThrows(BadInputException.class,
-          () -> FeatureStatistics.Moments.read(m, DIR.resolve("frechet_64.npz")));
+          () -> FeatureStatistics.Moments.read(DIR.resolve("frechet_64.npz")));
       assertTrue(e.getMessage().contains("expected arrays mu [d] and sigma [d, d]"), e.getMessage());
     }
   }

@@ -12,6 +12,7 @@ public record EvaluationSpec(
     int samplesPerSet,
     int batchSize,
     int shardSize,
+    int encoderBatch,
     int steps,
     double sigmaMin,
     double sigmaMax,
@@ -33,7 +34,7 @@ public record EvaluationSpec(
 
   /** The evaluation of a snapshot with {@code sets} sets of {@code samples} samples, nothing saved. */
   public EvaluationSpec forSnapshots(int sets, int samples) {
-    return new EvaluationSpec(sets, samples, batchSize, shardSize, steps, sigmaMin, sigmaMax, rho,
+    return new EvaluationSpec(sets, samples, batchSize, shardSize, encoderBatch, steps, sigmaMin, sigmaMax, rho,
         metrics, nearestK, prdcSamples, featureNetwork, inceptionModel, dinov2Model, fidReference, false, duringTraining);
   }
 

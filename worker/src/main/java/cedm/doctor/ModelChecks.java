@@ -50,8 +50,8 @@ public final class ModelChecks {
   private static Check network(EvaluationSpec.Encoder encoder, String file) {
     String field = encoder.modelField();
     int dim = encoder.dim();
-    try (EvalNetwork net = EvalNetwork.pretrained(encoder, Path.of(file), Device.cpu())) {
-      int side = 32;
+    int side = 32;
+    try (EvalNetwork net = EvalNetwork.pretrained(encoder, Path.of(file), Device.cpu(), 2)) {
       float[] out = net.features(new byte[2 * side * side * 3], 2, side, side);
       int got = out.length / 2;
       return got == dim ? Check.ok(field, file + ": 2 images -> [2, " + got + "]")

@@ -1,7 +1,6 @@
 package cedm.report;
 
 import ai.djl.Device;
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import cedm.activities.TrainedModel;
 import cedm.edm.SampleGenerator;
@@ -63,8 +62,7 @@ final class SampleGrid {
         if (seeds.length == 0) {
           continue;
         }
-        NDArray images = generator.generate(manager, seeds);
-        byte[] pixels = SampleGenerator.toPixels(images);
+        byte[] pixels = generator.pixels(manager, seeds);
         int channels = model.config().channels();
         for (int i = 0; i < seeds.length; i++) {
           BufferedImage sample = new BufferedImage(resolution, resolution, BufferedImage.TYPE_INT_RGB);
@@ -79,7 +77,6 @@ final class SampleGrid {
           }
           g.drawImage(sample, LABEL_WIDTH + i * (tile + 2), row * (tile + 2), tile, tile, null);
         }
-        images.close();
       }
     } finally {
       g.dispose();
