@@ -9,7 +9,9 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class SamplerTest {
@@ -92,6 +94,41 @@ class SamplerTest {
       assertEquals(0, diff, "seed 7 at position 2 of 5 and 0 of 2");
       assertArrayEquals(SampleGenerator.toPixels(fromBig), SampleGenerator.toPixels(fromSmall), "identical pixels");
       assertTrue(big.get(new NDIndex("0:1")).sub(fromBig).abs().max().getDouble() > 0.1, "other seeds differ");
+    }
+  }
+
+  /**
+   * Memory follows the micro-batch, not the shard: once a call returns, the manager holds what it
+   * held before, whether one micro-batch ran or three; and within a call every Heun step sees the
+   * same number of live arrays, so nothing of a finished step is kept.
+   */
+  @Test
+  void liveArraysDoNotGrowWithMicroBatchesOrSteps() throws Exception {
+    try (NDManager m = NDManager.newBaseManager()) {
+      SongUNet net = new SongUNet(EdmFixtures.CONFIG);
+      NetworkParameters params = NetworkParameters.load(net.layout(), m, EdmFixtures.DIR.resolve("net.safetensors"));
+      SampleGenerator g = new SampleGenerator(new EdmPrecond(net), params, new HeunSampler(4, 0.002, 80, 7),
+          new long[] {10, 30, 60}, 2);
+      int before = m.getManagedArrays().size();
+      g.generate(m, new long[] {1, 2}).close();
+      int afterOne = m.getManagedArrays().size();
+      g.generate(m, new long[] {1, 2, 3, 4, 5, 6}).close();
+      assertEquals(afterOne, m.getManagedArrays().size(), "three micro-batches leave what one leaves");
+      assertEquals(before, afterOne, "a finished call leaves nothing behind");
+      byte[] pixels = g.pixels(m, new long[] {1, 2, 3, 4, 5});
+      assertEquals(before, m.getManagedArrays().size(), "pixels leave nothing behind");
+      assertEquals(5 * 3 * EdmFixtures.CONFIG.resolution() * EdmFixtures.CONFIG.resolution(), pixels.length);
+
+      List<Integer> live = new ArrayList<>();
+      HeunSampler.Denoiser counting = (x, sigma) -> {
+        live.add(m.getManagedArrays().size());
+        return x.mul(0.5);
+      };
+      new HeunSampler(6, 0.002, 80, 7).sample(counting, m.randomNormal(new Shape(2, 3, 4, 4), DataType.FLOAT64)).close();
+      assertEquals(11, live.size(), "2N - 1 evaluations");
+      for (int call = 2; call < live.size(); call += 2) {
+        assertEquals(live.get(0), live.get(call), "live arrays at each step's first evaluation: " + live);
+      }
     }
   }
 

@@ -7,9 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
+import cedm.features.FeatureExtractor;
 import cedm.io.BadInputException;
 import cedm.spec.EvaluationSpec;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class EvalNetworkTest {
@@ -55,5 +59,73 @@ class EvalNetworkTest {
     BadInputException e = assertThrows(BadInputException.class,
         () -> EvalNetwork.pretrained(EvaluationSpec.Encoder.INCEPTION, Path.of("models/absent-inception.pt"), Device.cpu(), 64));
     assertTrue(e.getMessage().contains("absent-inception.pt"), e.getMessage());
+  }
+
+  /** A network that records the batches it is given and returns each image's channel sums. */
+  private static final class Recording implements FeatureExtractor {
+    final List<Integer> batches = new ArrayList<>();
+
+    @Override
+    public float[] extract(float[] nchw, int count, int height, int width) {
+      batches.add(count);
+      float[] out = new float[count * 3];
+      for (int i = 0; i < nchw.length; i++) {
+        out[i / (height * width)] += nchw[i];
+      }
+      return out;
+    }
+
+    @Override
+    public int dim() {
+      return 3;
+    }
+
+    @Override
+    public String describe() {
+      return "recording";
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  /** The largest tensor an encoder sees is one batch, however many images a call brings; rows stay in order. */
+  @Test
+  void anEncoderSeesOneBatchAtATime() throws Exception {
+    int n = 150;
+    byte[] images = new byte[n * 4 * 4 * 3];
+    for (int i = 0; i < images.length; i++) {
+      images[i] = (byte) (i * 31 + i / 48);
+    }
+    Recording inBatches = new Recording();
+    Recording whole = new Recording();
+    try (EvalNetwork batched = EvalNetwork.of(EvaluationSpec.Encoder.DINOV2, inBatches, 64);
+        EvalNetwork once = EvalNetwork.of(EvaluationSpec.Encoder.DINOV2, whole, n)) {
+      float[] f = batched.features(images, n, 4, 4);
+      assertEquals(List.of(64, 64, 22), inBatches.batches);
+      assertArrayEquals(once.features(images, n, 4, 4), f, "the same rows in the same order");
+      assertEquals(List.of(n), whole.batches);
+    }
+  }
+
+  /**
+   * DJL sizes a tensor's buffer as an int: 3,600 images at 224 px (2.2 GB of float32) in one
+   * tensor overflowed it. Through the DINOv2 stand-in (the real input size and width) a shard of
+   * 3,601 goes through in batches.
+   */
+  @Test
+  void aShardOverThirtySixHundredImagesPassesThe224PixelEncoder() throws Exception {
+    int n = 3601;
+    byte[] images = new byte[n * 8 * 8 * 3];
+    for (int i = 0; i < images.length; i++) {
+      images[i] = (byte) (i * 13);
+    }
+    try (EvalNetwork dinov2 = EvalNetwork.pretrained(EvaluationSpec.Encoder.DINOV2,
+        Path.of("src/main/resources/cedm/rehearsal/dinov2_standin.pt"), Device.cpu(), 64)) {
+      float[] f = dinov2.features(images, n, 8, 8);
+      assertEquals((long) n * EvaluationSpec.Encoder.DINOV2.dim(), f.length);
+      float[] first = dinov2.features(Arrays.copyOf(images, 8 * 8 * 3), 1, 8, 8);
+      assertArrayEquals(first, Arrays.copyOf(f, first.length), 1e-5f, "image 0 alone and in the shard");
+    }
   }
 }
