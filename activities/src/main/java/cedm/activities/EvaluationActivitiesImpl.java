@@ -7,12 +7,13 @@ import cedm.edm.NetworkConfig;
 import cedm.edm.SampleGenerator;
 import cedm.eval.EvalNetwork;
 import cedm.eval.FeatureStatistics;
-import cedm.eval.FrechetDistance;
 import cedm.eval.Prdc;
+import cedm.eval.ReferenceStatistics;
 import cedm.eval.SampleShards;
+import cedm.eval.SetScores;
+import cedm.eval.SetScores.Reference;
 import cedm.io.BadInputException;
 import cedm.io.Npy;
-import cedm.io.NpyWriter;
 import cedm.spec.EvaluationSpec;
 import cedm.spec.EvaluationSpec.Encoder;
 import cedm.spec.EvaluationSpec.Metric;
@@ -42,11 +43,7 @@ import java.util.Map;
 public final class EvaluationActivitiesImpl implements EvaluationActivities {
   private static final String STATISTICS = "statistics.npz";
   private static final String ROWS = "features.npy";
-  /** Seeds the subsets PRDC scores, so an evaluation run twice gives the same figures. */
-  private static final long PRDC_SEED = 13579;
   private static final ObjectMapper JSON = new ObjectMapper();
-  /** Training images read from their file at a time; the encoder splits them into its own batches. */
-  private static final int REFERENCE_BATCH = 500;
 
   private final ArtifactStore store;
   private final DevicePool.Claim slot;
@@ -126,13 +123,6 @@ public final class EvaluationActivitiesImpl implements EvaluationActivities {
         "feature_network: pretrained needs it; feature_network: builtin computes proxy figures without it");
   }
 
-  private EvalNetwork network(EvaluationSpec spec, Encoder encoder) throws Exception {
-    if (spec.featureNetwork() == EvaluationSpec.FeatureNetwork.BUILTIN) {
-      return EvalNetwork.builtin(encoder.id(), device, spec.encoderBatch());
-    }
-    return EvalNetwork.pretrained(encoder, Path.of(spec.modelFile(encoder)), device, spec.encoderBatch());
-  }
-
   private JsonNode produce(EvaluationRequest request, StageKey key, Artifact model, Artifact dataset, Path dir)
       throws Exception {
     EvaluationSpec spec = request.evaluation();
@@ -141,7 +131,7 @@ public final class EvaluationActivitiesImpl implements EvaluationActivities {
     Map<Encoder, EvalNetwork> networks = new LinkedHashMap<>();
     try (NDManager manager = NDManager.newBaseManager(device)) {
       for (Encoder encoder : spec.encoders()) {
-        networks.put(encoder, network(spec, encoder));
+        networks.put(encoder, EvalNetwork.forSpec(spec, encoder, device));
       }
       List<EvalNetwork> all = List.copyOf(networks.values());
       SampleGenerator generator = trained.generator(manager, spec);
@@ -167,7 +157,12 @@ public final class EvaluationActivitiesImpl implements EvaluationActivities {
           }
           set.write(dir.resolve(String.format("set%d.%s.npz", s, network.id())));
           for (Metric metric : metrics) {
-            score(metric, spec, s, shards, network, set, reference, run).forEach((r, v) -> scores.get(r).add(v));
+            int setIndex = s;
+            int points = SetScores.prdcPoints(spec, reference.count());
+            int tiles = Prdc.tiles(points, points);
+            SetScores.score(metric, spec, s, shards, network, set, reference,
+                t -> StageRun.heartbeat(StageProgress.of(Stage.EVALUATION.id(), run, t, tiles, "tiles")
+                    .withPart("prdc set " + setIndex))).forEach((r, v) -> scores.get(r).add(v));
           }
         }
       }
@@ -181,36 +176,11 @@ public final class EvaluationActivitiesImpl implements EvaluationActivities {
     }
   }
 
-  /** One metric's results for sample set {@code s}. */
-  private static Map<String, Double> score(Metric metric, EvaluationSpec spec, int s, SampleShards shards,
-      EvalNetwork network, FeatureStatistics.Moments set, Reference reference, RunLabels run) throws Exception {
-    return switch (metric) {
-      case FID, FDD -> Map.of(metric.results().get(0).id(),
-          FrechetDistance.of(set.mu(), set.sigma(), reference.moments().mu(), reference.moments().sigma()));
-      case PRDC -> {
-        int n = Math.min(spec.prdcSamples(), Math.min(spec.samplesPerSet(), reference.count()));
-        Prdc.Points realCut = new Prdc.Points(Npy.readRows(reference.rows(), Prdc.pick(reference.count(), n, PRDC_SEED)),
-            n, reference.moments().dim());
-        Prdc.Points fakeCut = shards.rows(s, network, Prdc.pick(spec.samplesPerSet(), n, PRDC_SEED + 1 + s));
-        int tiles = Prdc.tiles(n, n);
-        yield Prdc.of(realCut, fakeCut, spec.nearestK(),
-            t -> StageRun.heartbeat(StageProgress.of(Stage.EVALUATION.id(), run, t, tiles, "tiles")
-                .withPart("prdc set " + s))).byName();
-      }
-    };
-  }
-
   /** What an evaluation's manifest records, beside each set's statistics. */
   record Meta(boolean proxy, List<String> networks, Map<String, List<Double>> scores) {}
 
   /** What a reference-statistics manifest records. */
   record ReferenceMeta(int images, String network) {}
-
-  /**
-   * The training set's features for one encoder: their moments, and the file of its {@code count}
-   * rows when a metric needs them (read row by row, never whole).
-   */
-  private record Reference(FeatureStatistics.Moments moments, Path rows, int count) {}
 
   /**
    * The training set's statistics for an encoder, computed once and stored (the rows too when
@@ -242,35 +212,11 @@ public final class EvaluationActivitiesImpl implements EvaluationActivities {
     return new Reference(moments, stored.file(ROWS), (int) Npy.readHeader(stored.file(ROWS)).shape()[0]);
   }
 
-  /**
-   * Encodes the training images batch by batch, read from their file as they go: the moments, and
-   * every row streamed to a file when {@code keepRows}.
-   */
-  private JsonNode referenceStatistics(EvalNetwork network, Path imagesFile, Path dir, boolean keepRows)
-      throws Exception {
-    Npy.Header header = Npy.readHeader(imagesFile);
-    int n = (int) header.shape()[0];
-    int h = (int) header.shape()[1];
-    int w = (int) header.shape()[2];
-    long size = (long) h * w * header.shape()[3];
-    float[] first = network.features(Npy.readRange(imagesFile, header, 0, Math.min(REFERENCE_BATCH, n) * size).array(),
-        Math.min(REFERENCE_BATCH, n), h, w);
-    int dim = first.length / Math.min(REFERENCE_BATCH, n);
-    FeatureStatistics stats = new FeatureStatistics(dim);
-    try (NpyWriter rows = keepRows ? new NpyWriter(dir.resolve(ROWS), Npy.DType.F32, n, dim) : null) {
-      for (int from = 0; from < n; from += REFERENCE_BATCH) {
-        int count = Math.min(REFERENCE_BATCH, n - from);
-        float[] f = from == 0 ? first
-            : network.features(Npy.readRange(imagesFile, header, from * size, count * size).array(), count, h, w);
-        stats.add(f, count);
-        if (rows != null) {
-          rows.writeFloats(f, 0, f.length);
-        }
-        StageRun.heartbeat(new StageProgress(Stage.REFERENCE_STATISTICS.id(), from + count, n, "images")
-            .withPart(network.id()));
-      }
-    }
-    stats.moments().write(dir.resolve(STATISTICS));
+  private JsonNode referenceStatistics(EvalNetwork network, Path images, Path dir, boolean keepRows) throws Exception {
+    int n = (int) Npy.readHeader(images).shape()[0];
+    ReferenceStatistics.compute(network, images, keepRows ? dir.resolve(ROWS) : null,
+        done -> StageRun.heartbeat(new StageProgress(Stage.REFERENCE_STATISTICS.id(), done, n, "images")
+            .withPart(network.id()))).write(dir.resolve(STATISTICS));
     return JSON.valueToTree(new ReferenceMeta(n, network.describe()));
   }
 }

@@ -1,10 +1,8 @@
 package cedm.activities;
 
 import ai.djl.Device;
-import cedm.features.BuiltinExtractor;
 import cedm.features.FeatureExtraction;
 import cedm.features.FeatureExtractor;
-import cedm.features.TorchScriptExtractor;
 import cedm.spec.FeaturesSpec;
 import cedm.stage.FeatureActivities;
 import cedm.stage.FeaturesArtifact;
@@ -15,7 +13,6 @@ import cedm.store.StageKey;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.nio.file.Path;
 import java.util.List;
 
 /** Extracts features on this worker's device, chunk by chunk, resuming after a restart. */
@@ -39,7 +36,7 @@ public final class FeatureActivitiesImpl implements FeatureActivities {
       Artifact dataset = Stage.DATASET.require(store, request.datasetId());
       StageKey key = Stage.FEATURES.key(section(request), List.of(request.datasetId()));
       ArtifactStore.Obtained obtained = store.obtain(key, dir -> {
-        try (FeatureExtractor extractor = open(request)) {
+        try (FeatureExtractor extractor = FeatureExtractor.open(request.features(), request.seed(), device)) {
           FeatureExtraction extraction = new FeatureExtraction(request.features(), extractor, store.workDir(key),
               StageRun::heartbeat);
           return JSON.valueToTree(extraction.run(dataset.dir(), dir));
@@ -70,12 +67,5 @@ public final class FeatureActivitiesImpl implements FeatureActivities {
     section.set("mean", JSON.valueToTree(f.mean()));
     section.set("std", JSON.valueToTree(f.std()));
     return section;
-  }
-
-  private FeatureExtractor open(FeaturesRequest request) throws java.io.IOException {
-    FeaturesSpec f = request.features();
-    return f.extractor() == FeaturesSpec.Extractor.TORCHSCRIPT
-        ? new TorchScriptExtractor(Path.of(f.model()), device)
-        : new BuiltinExtractor(request.seed(), f.dim(), device);
   }
 }

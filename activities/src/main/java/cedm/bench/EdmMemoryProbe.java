@@ -6,6 +6,7 @@ import cedm.edm.NetworkConfig;
 import cedm.edm.TrainingData;
 import cedm.edm.TrainingListener;
 import cedm.edm.TrainingProgress;
+import cedm.memory.PeakMemory;
 import cedm.spec.TrainingSpec;
 import cedm.store.ArtifactStore;
 import cedm.store.Checkpoints;
@@ -46,26 +47,12 @@ public final class EdmMemoryProbe {
 
             @Override
             public void step(long nimg) {
-              peak[0] = peakResidentBytes();
+              peak[0] = PeakMemory.peak().residentBytes();
             }
           }, 0);
     } finally {
       ArtifactStore.deleteTree(dir);
     }
     System.out.println(peak[0]);
-  }
-
-  /** VmHWM of /proc/self/status, in bytes. */
-  static long peakResidentBytes() {
-    try {
-      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-        if (line.startsWith("VmHWM:")) {
-          return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
-        }
-      }
-      throw new IllegalStateException("no VmHWM in /proc/self/status");
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

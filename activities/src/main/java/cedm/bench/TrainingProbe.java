@@ -8,6 +8,7 @@ import cedm.edm.TrainingData;
 import cedm.edm.TrainingListener;
 import cedm.edm.TrainingProgress;
 import cedm.io.ChildJvm;
+import cedm.memory.PeakMemory;
 import cedm.spec.TrainingSpec;
 import cedm.store.ArtifactStore;
 import cedm.store.Checkpoints;
@@ -81,7 +82,7 @@ public final class TrainingProbe {
             @Override
             public void step(long nimg) {
               peak[0] = Math.max(peak[0], device.isGpu() ? CudaUtils.getGpuMemory(device).getUsed()
-                  : EdmMemoryProbe.peakResidentBytes());
+                  : PeakMemory.peak().residentBytes());
             }
           }, 0);
     } finally {

@@ -5,6 +5,7 @@ import cedm.features.BuiltinExtractor;
 import cedm.features.FeatureExtractor;
 import cedm.features.Preprocess;
 import cedm.features.TorchScriptExtractor;
+import cedm.spec.EvaluationSpec;
 import cedm.spec.EvaluationSpec.Encoder;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -49,6 +50,14 @@ public final class EvalNetwork implements AutoCloseable {
    */
   public static EvalNetwork pretrained(Encoder encoder, Path file, Device device, int batch) throws IOException {
     return of(encoder, new TorchScriptExtractor(file, device), batch);
+  }
+
+  /** The network that embeds images for {@code encoder}, as {@code spec} chooses it, in batches of its encoder_batch. */
+  public static EvalNetwork forSpec(EvaluationSpec spec, Encoder encoder, Device device) throws IOException {
+    if (spec.featureNetwork() == EvaluationSpec.FeatureNetwork.BUILTIN) {
+      return builtin(encoder.id(), device, spec.encoderBatch());
+    }
+    return pretrained(encoder, Path.of(spec.modelFile(encoder)), device, spec.encoderBatch());
   }
 
   /** {@code extractor} fed as {@code encoder}'s network is: its input size and preprocessing. */

@@ -79,7 +79,7 @@ public final class StoreChecks {
    * when kept, the sample images.
    */
   static double footprintBytes(ExperimentSpec spec) {
-    int resolution = TrainingFit.resolution(spec);
+    int resolution = spec.imageResolution();
     long parameters = new SongUNet(NetworkConfig.of(spec.training(), resolution, 3, 10)).layout().count();
     EvaluationSpec evaluation = spec.evaluation();
     double snapshots = EvaluationSpec.DuringTraining.enabled(evaluation.duringTraining())

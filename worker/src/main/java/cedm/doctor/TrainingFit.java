@@ -21,7 +21,7 @@ public final class TrainingFit {
 
   public static Check check(ExperimentSpec spec, Device device) {
     TrainingSpec training = spec.training();
-    int resolution = resolution(spec);
+    int resolution = spec.imageResolution();
     int perDevice = training.batchSize() / Math.max(1, spec.runtime().gpusPerTrial());
     int asked = training.batchGpu() == null ? perDevice : Math.min(training.batchGpu(), perDevice);
     int small = device.isGpu() ? 8 : 2;
@@ -46,15 +46,6 @@ public final class TrainingFit {
     } catch (Exception e) {
       return Check.fail(name, e.getMessage());
     }
-  }
-
-  /** The images' side: the dataset's, else what its kind or, when only the files tell, the preset implies. */
-  static int resolution(ExperimentSpec spec) {
-    if (spec.dataset().resolution() != null) {
-      return spec.dataset().resolution();
-    }
-    return spec.dataset().kind().resolution()
-        .orElse(spec.training().preset() == TrainingSpec.Preset.DDPMPP_FFHQ64 ? 64 : 32);
   }
 
   private static String preset(TrainingSpec training) {

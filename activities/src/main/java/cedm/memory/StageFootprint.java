@@ -1,0 +1,166 @@
+package cedm.memory;
+
+import cedm.eval.ReferenceStatistics;
+import cedm.memory.NetworkProbe.Measured;
+import cedm.spec.EvaluationSpec;
+import cedm.spec.EvaluationSpec.Encoder;
+import cedm.spec.EvaluationSpec.Metric;
+import cedm.spec.ExperimentSpec;
+import cedm.spec.TemiSpec;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The memory model of every stage: what each holds at its peak, from the spec's sizes and the
+ * networks' measured costs ({@link NetworkProbe}). A stage's figure is the process's own footprint
+ * (JVM, engine) plus its network at the batch the spec gives plus the data it holds; data that
+ * scales with the dataset is the features, the neighbour lists and TEMI's inputs, never the
+ * samples of a set. Checked against the peaks the stages reach at the paper's sizes by
+ * {@code cedm rehearse} (BENCHMARKS.md).
+ */
+public final class StageFootprint {
+  private static final int FLOAT = 4;
+  private static final int DOUBLE = 8;
+  private static final int LONG = 8;
+  /** KnnActivitiesImpl's tile side. */
+  private static final int KNN_BLOCK = 4096;
+  /** Prdc's tile side. */
+  private static final int PRDC_TILE = 2048;
+  /** How far TEMI's memory is shown: the search's start doubled this many times (or max_c). */
+  private static final int DOUBLINGS = 3;
+
+  /** One stage's predicted peak and the spec field that sets its size. */
+  public record Prediction(String stage, long bytes, String field, String what) {}
+
+  private StageFootprint() {}
+
+  /** The C at which TEMI's memory is predicted: three doublings past the search's start, at most max_c. */
+  public static int temiClusters(ExperimentSpec spec) {
+    return Math.min(spec.search().maxC(), spec.search().start() << DOUBLINGS);
+  }
+
+  /** Every stage's prediction, for {@code images} training images, in the chain's order. */
+  public static List<Prediction> predict(ExperimentSpec spec, int images, NetworkProbe.Result networks) {
+    List<Prediction> out = new ArrayList<>();
+    out.add(features(spec, images, networks));
+    out.add(knn(spec, images, networks));
+    out.add(temi(spec, images, temiClusters(spec), networks));
+    EvaluationSpec e = spec.evaluation();
+    out.add(sampling(spec, networks));
+    for (Encoder encoder : e.encoders()) {
+      out.add(reference(spec, encoder, networks));
+      out.add(encoding(spec, encoder, networks));
+      if (e.metrics().stream().anyMatch(m -> m.encoder() == encoder && !m.needsRows())) {
+        out.add(statistics(spec, encoder, networks));
+      }
+    }
+    if (e.metrics().contains(Metric.PRDC)) {
+      out.add(prdc(spec, images, networks));
+    }
+    return out;
+  }
+
+  /** Extractor at features.batch_size; a chunk's features, written and read back when concatenated. */
+  public static Prediction features(ExperimentSpec spec, int images, NetworkProbe.Result networks) {
+    Measured net = networks.network(NetworkProbe.FEATURES);
+    int chunk = Math.min(spec.features().chunkSize(), images);
+    long width = net.width();
+    long bytes = networks.base() + net.at(spec.features().batchSize()) + 3L * chunk * width * FLOAT;
+    return new Prediction("features", bytes, "features.batch_size",
+        "extractor at batch " + spec.features().batchSize() + ", chunks of " + chunk + " x " + width);
+  }
+
+  /** Features read (file buffer, array, normalised copy, native copy), one tile, the top lists and the result. */
+  public static Prediction knn(ExperimentSpec spec, int images, NetworkProbe.Result networks) {
+    long n = images;
+    long d = networks.network(NetworkProbe.FEATURES).width();
+    long m = spec.features().knn();
+    long tile = Math.min(KNN_BLOCK, n);
+    long bytes = networks.base() + 4 * n * d * FLOAT + tile * tile * FLOAT + n * (m + 1) * (LONG + FLOAT)
+        + 2 * n * m * (LONG + FLOAT);
+    return new Prediction("knn", bytes, "features.knn", n + " x " + d + " features, m = " + m);
+  }
+
+  /**
+   * Features (file buffer, array, tensor), neighbour lists (buffer, array), the heads with their
+   * teacher, gradients and Adam's two moments, and one step's activations for 2 x batch views.
+   */
+  public static Prediction temi(ExperimentSpec spec, int images, int clusters, NetworkProbe.Result networks) {
+    TemiSpec t = spec.clustering().temi();
+    long n = images;
+    long d = networks.network(NetworkProbe.FEATURES).width();
+    long k = spec.features().knn();
+    long h = t.heads();
+    long params = h * (t.hiddenDim() * d + t.hiddenDim() + (long) t.bottleneckDim() * t.hiddenDim() + t.bottleneckDim()
+        + (long) clusters * t.bottleneckDim() + clusters);
+    long rows = 2L * t.batchSize();
+    long activations = rows * d * FLOAT + rows * h * (2L * t.hiddenDim() + 2L * t.bottleneckDim() + 6L * clusters)
+        * FLOAT * 2;
+    long bytes = networks.base() + 3 * n * d * FLOAT + 2 * n * k * LONG + 2 * n * FLOAT + 5 * params * FLOAT
+        + activations;
+    return new Prediction("temi", bytes, "clustering.temi.batch_size",
+        String.format("C = %d, %d heads, batch %d", clusters, h, t.batchSize()));
+  }
+
+  /** The sampler at evaluation.batch_size, the encoders' weights (loaded for the whole stage), a shard's pixels. */
+  public static Prediction sampling(ExperimentSpec spec, NetworkProbe.Result networks) {
+    EvaluationSpec e = spec.evaluation();
+    Measured sampler = networks.network(NetworkProbe.SAMPLER);
+    long bytes = networks.base() + sampler.at(e.batchSize()) + encoderWeights(spec, networks) + shardPixels(spec);
+    return new Prediction("sampling", bytes, "evaluation.batch_size",
+        "micro-batch " + e.batchSize() + ", shard " + e.shardSize());
+  }
+
+  /** The training images' statistics: the encoder at its batch, a read block, its features, the sums. */
+  public static Prediction reference(ExperimentSpec spec, Encoder encoder, NetworkProbe.Result networks) {
+    Measured net = networks.network(NetworkProbe.encoder(encoder));
+    long side = spec.imageResolution();
+    long w = net.width();
+    long bytes = networks.base() + net.at(spec.evaluation().encoderBatch()) + ReferenceStatistics.READ_BLOCK * side * side * 3
+        + 2L * ReferenceStatistics.READ_BLOCK * w * FLOAT + 2 * w * w * DOUBLE;
+    return new Prediction("reference " + encoder.id(), bytes, "evaluation.encoder_batch",
+        "batch " + spec.evaluation().encoderBatch() + ", " + w + "-d");
+  }
+
+  /** A shard through one encoder: the sampler's weights stay loaded; the shard's pixels and features. */
+  public static Prediction encoding(ExperimentSpec spec, Encoder encoder, NetworkProbe.Result networks) {
+    EvaluationSpec e = spec.evaluation();
+    Measured net = networks.network(NetworkProbe.encoder(encoder));
+    long bytes = networks.base() + networks.network(NetworkProbe.SAMPLER).weights() + encoderWeights(spec, networks)
+        + net.at(e.encoderBatch()) - net.weights() + shardPixels(spec) + 2L * e.shardSize() * net.width() * FLOAT;
+    return new Prediction("encoder " + encoder.id(), bytes, "evaluation.encoder_batch",
+        "batch " + e.encoderBatch() + ", shard " + e.shardSize() + " x " + net.width());
+  }
+
+  /**
+   * A set's moments and the Frechet distance, float64 on the CPU: the sums, both covariances, the
+   * eigenvectors and the products (about ten d x d matrices), and a shard's features as read.
+   */
+  public static Prediction statistics(ExperimentSpec spec, Encoder encoder, NetworkProbe.Result networks) {
+    long w = networks.network(NetworkProbe.encoder(encoder)).width();
+    long bytes = networks.base() + networks.network(NetworkProbe.SAMPLER).weights() + encoderWeights(spec, networks)
+        + 10 * w * w * DOUBLE + 2L * spec.evaluation().shardSize() * w * FLOAT;
+    return new Prediction("statistics " + encoder.id(), bytes, "evaluation.metrics", w + " x " + w + " float64");
+  }
+
+  /** Both cuts of prdc_samples rows, their float64 tiles and distances, the radii. */
+  public static Prediction prdc(ExperimentSpec spec, int images, NetworkProbe.Result networks) {
+    EvaluationSpec e = spec.evaluation();
+    long p = Math.min(e.prdcSamples(), Math.min(e.samplesPerSet(), images));
+    long w = networks.network(NetworkProbe.encoder(Metric.PRDC.encoder())).width();
+    long tile = Math.min(PRDC_TILE, p);
+    long bytes = networks.base() + networks.network(NetworkProbe.SAMPLER).weights() + encoderWeights(spec, networks)
+        + 2 * p * w * FLOAT + 2 * tile * w * DOUBLE + 2 * tile * tile * DOUBLE + 2 * p * (e.nearestK() + 3L) * DOUBLE;
+    return new Prediction("prdc", bytes, "evaluation.prdc_samples", p + " x " + p + ", " + w + "-d");
+  }
+
+  private static long encoderWeights(ExperimentSpec spec, NetworkProbe.Result networks) {
+    return spec.evaluation().encoders().stream()
+        .mapToLong(e -> networks.network(NetworkProbe.encoder(e)).weights()).sum();
+  }
+
+  private static long shardPixels(ExperimentSpec spec) {
+    long side = spec.imageResolution();
+    return spec.evaluation().shardSize() * side * side * 3;
+  }
+}
