@@ -73,7 +73,7 @@ public final class EdmBenchmarks {
    */
   public static long peakMemory(TrainingSpec.Preset preset, int resolution, int batch, Integer batchGpu)
       throws IOException, InterruptedException {
-    ProcessBuilder builder = ChildJvm.of(EdmMemoryProbe.class, preset.name(), Integer.toString(resolution),
+    ProcessBuilder builder = ChildJvm.of(EdmMemoryProbe.class, preset.id(), Integer.toString(resolution),
         Integer.toString(batch), String.valueOf(batchGpu)).redirectErrorStream(false)
         .redirectError(ProcessBuilder.Redirect.DISCARD);
     builder.environment().put("MALLOC_MMAP_THRESHOLD_", "65536");

@@ -7,14 +7,13 @@ import cedm.edm.TrainingData;
 import cedm.edm.TrainingListener;
 import cedm.edm.TrainingProgress;
 import cedm.memory.PeakMemory;
+import cedm.spec.SpecValue;
 import cedm.spec.TrainingSpec;
 import cedm.store.ArtifactStore;
 import cedm.store.Checkpoints;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * One EDM training step in a process of its own, printing the process's peak resident memory
@@ -28,7 +27,8 @@ public final class EdmMemoryProbe {
   private EdmMemoryProbe() {}
 
   public static void main(String[] args) throws Exception {
-    TrainingSpec.Preset preset = TrainingSpec.Preset.valueOf(args[0].toUpperCase(Locale.ROOT).replace('-', '_'));
+    TrainingSpec.Preset preset = SpecValue.byId(TrainingSpec.Preset.class, args[0])
+        .orElseThrow(() -> new IllegalArgumentException("no preset " + args[0]));
     int resolution = Integer.parseInt(args[1]);
     int batch = Integer.parseInt(args[2]);
     Integer batchGpu = args[3].equals("null") ? null : Integer.valueOf(args[3]);

@@ -55,13 +55,15 @@ public final class TrainingProbe {
   }
 
   public static void main(String[] args) throws Exception {
-    TrainingSpec given = JSON.readValue(args[0], TrainingSpec.class);
-    int resolution = Integer.parseInt(args[1]);
-    int labels = Integer.parseInt(args[2]);
-    int batch = Integer.parseInt(args[3]);
-    Device device = args[4].equals("cpu") ? Device.cpu() : Device.gpu(Integer.parseInt(args[4]));
-    int steps = Integer.parseInt(args[5]);
-    // The spec's network and optimiser, at this batch in one round, for `steps` steps.
+    Result r = run(JSON.readValue(args[0], TrainingSpec.class), Integer.parseInt(args[1]), Integer.parseInt(args[2]),
+        Integer.parseInt(args[3]), args[4].equals("cpu") ? Device.cpu() : Device.gpu(Integer.parseInt(args[4])),
+        Integer.parseInt(args[5]));
+    System.out.println(r.peakBytes() + " " + r.imagesPerSecond());
+  }
+
+  /** {@code steps} steps of the spec's network and optimiser at {@code batch} in one round, in this process. */
+  public static Result run(TrainingSpec given, int resolution, int labels, int batch, Device device, int steps)
+      throws IOException {
     TrainingSpec spec = new TrainingSpec(given.preset(), given.modelChannels(), given.channelMult(),
         given.channelMultEmb(), given.numBlocks(), given.attnResolutions(), given.dropout(), steps * batch / 1e6,
         batch, null, given.lr(), given.lrRampupKimg(), given.emaHalflifeKimg(), given.emaRampupRatio(),
@@ -90,6 +92,6 @@ public final class TrainingProbe {
     }
     List<Double> timed = new ArrayList<>(rates.subList(Math.min(1, rates.size() - 1), rates.size()));
     timed.sort(Double::compare);
-    System.out.println(peak[0] + " " + timed.get(timed.size() / 2));
+    return new Result(peak[0], timed.get(timed.size() / 2));
   }
 }

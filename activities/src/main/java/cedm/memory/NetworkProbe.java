@@ -17,7 +17,6 @@ import cedm.io.ChildJvm;
 import cedm.spec.EvaluationSpec;
 import cedm.spec.EvaluationSpec.Encoder;
 import cedm.spec.ExperimentSpec;
-import cedm.spec.SpecLoader;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -77,8 +76,8 @@ public final class NetworkProbe {
   }
 
   /** Probes {@code spec}'s networks on {@code device} ("cpu" or a CUDA id) in a fresh JVM. */
-  public static Result measure(Path spec, String device) throws IOException, InterruptedException {
-    ProcessBuilder builder = ChildJvm.of(NetworkProbe.class, spec.toString(), device);
+  public static Result measure(ExperimentSpec spec, String device) throws IOException, InterruptedException {
+    ProcessBuilder builder = ChildJvm.of(NetworkProbe.class, JSON.writeValueAsString(spec), device);
     // Freed working sets go back to the system, so each batch's high-water mark is its own.
     builder.environment().put("MALLOC_MMAP_THRESHOLD_", "65536");
     ChildJvm.Ended probe = ChildJvm.run(builder, PROBE_TIME);
@@ -90,7 +89,7 @@ public final class NetworkProbe {
   }
 
   public static void main(String[] args) throws Exception {
-    ExperimentSpec spec = SpecLoader.load(Path.of(args[0])).spec();
+    ExperimentSpec spec = JSON.readValue(args[0], ExperimentSpec.class);
     Device device = args[1].equals("cpu") ? Device.cpu() : Device.gpu(Integer.parseInt(args[1]));
     Meter meter = device.isGpu() ? new Meter() {
       @Override

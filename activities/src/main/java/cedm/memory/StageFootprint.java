@@ -8,6 +8,7 @@ import cedm.spec.EvaluationSpec.Metric;
 import cedm.spec.ExperimentSpec;
 import cedm.spec.TemiSpec;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -39,16 +40,25 @@ public final class StageFootprint {
     return Math.min(spec.search().maxC(), spec.search().start() << DOUBLINGS);
   }
 
-  /** Every stage's prediction, for {@code images} training images, in the chain's order. */
+  /** Every stage's prediction but training's, for {@code images} training images, in the chain's order. */
   public static List<Prediction> predict(ExperimentSpec spec, int images, NetworkProbe.Result networks) {
     List<Prediction> out = new ArrayList<>();
     out.add(features(spec, images, networks));
     out.add(knn(spec, images, networks));
     out.add(temi(spec, images, temiClusters(spec), networks));
+    for (Encoder encoder : spec.evaluation().encoders()) {
+      out.add(reference(spec, encoder, networks));
+    }
+    out.addAll(evaluationParts(spec, images, networks));
+    return out;
+  }
+
+  /** The evaluation's parts, each with the field that sizes it: sampling, each encoder, statistics, PRDC. */
+  public static List<Prediction> evaluationParts(ExperimentSpec spec, int images, NetworkProbe.Result networks) {
     EvaluationSpec e = spec.evaluation();
+    List<Prediction> out = new ArrayList<>();
     out.add(sampling(spec, networks));
     for (Encoder encoder : e.encoders()) {
-      out.add(reference(spec, encoder, networks));
       out.add(encoding(spec, encoder, networks));
       if (e.metrics().stream().anyMatch(m -> m.encoder() == encoder && !m.needsRows())) {
         out.add(statistics(spec, encoder, networks));
@@ -58,6 +68,12 @@ public final class StageFootprint {
       out.add(prdc(spec, images, networks));
     }
     return out;
+  }
+
+  /** The evaluation's peak: the largest of its parts. */
+  public static Prediction evaluation(ExperimentSpec spec, int images, NetworkProbe.Result networks) {
+    return evaluationParts(spec, images, networks).stream().max(Comparator.comparingLong(Prediction::bytes))
+        .orElseThrow();
   }
 
   /** Extractor at features.batch_size; a chunk's features, written and read back when concatenated. */
@@ -100,6 +116,17 @@ public final class StageFootprint {
         + activations;
     return new Prediction("temi", bytes, "clustering.temi.batch_size",
         String.format("C = %d, %d heads, batch %d", clusters, h, t.batchSize()));
+  }
+
+  /**
+   * Training at batch_gpu, from two probes' peaks at {@code small} and {@code large} images: a fixed
+   * part (network, optimiser, EMA, engine) and a part per image (activations and their gradients).
+   */
+  public static Prediction training(int small, long smallPeak, int large, long largePeak, int batchGpu) {
+    long perImage = Math.max(1, (largePeak - smallPeak) / (large - small));
+    long fixed = smallPeak - perImage * small;
+    return new Prediction("training", fixed + perImage * batchGpu, "training.batch_gpu",
+        String.format("batch_gpu %d: %.0f MB + %.2f MB per image", batchGpu, fixed / 1e6, perImage / 1e6));
   }
 
   /** The sampler at evaluation.batch_size, the encoders' weights (loaded for the whole stage), a shard's pixels. */

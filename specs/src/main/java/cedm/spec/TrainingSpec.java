@@ -2,6 +2,7 @@ package cedm.spec;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * EDM training of one grid point; null architecture, dropout and augmentation fields take the preset's value.
@@ -28,9 +29,15 @@ public record TrainingSpec(
     int keepCheckpoints,
     double tickKimg) {
 
-  public enum Preset {
+  public enum Preset implements SpecValue {
     @JsonProperty("ddpmpp-cifar") DDPMPP_CIFAR,
     @JsonProperty("ddpmpp-ffhq64") DDPMPP_FFHQ64,
-    @JsonProperty("tiny") TINY
+    @JsonProperty("tiny") TINY;
+
+    /** As specs write it: {@code ddpmpp-cifar}. */
+    @Override
+    public String id() {
+      return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
   }
 }

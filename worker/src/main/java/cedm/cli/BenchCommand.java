@@ -62,7 +62,7 @@ final class BenchCommand extends Output implements Callable<Integer> {
   private void edm(PrintWriter out) throws Exception {
     for (TrainingSpec.Preset preset : new TrainingSpec.Preset[] {TrainingSpec.Preset.TINY, TrainingSpec.Preset.DDPMPP_CIFAR}) {
       EdmBenchmarks.StepTiming t = EdmBenchmarks.training(preset, 32, 10, 64, preset == TrainingSpec.Preset.TINY ? 8 : 3);
-      line(out, "EDM training " + id(preset) + " 32px batch 64 (" + String.format(Locale.ROOT, "%,d", t.parameters())
+      line(out, "EDM training " + preset.id() + " 32px batch 64 (" + String.format(Locale.ROOT, "%,d", t.parameters())
           + " params)", "%.2f s/step, %.1f images/s", t.secondsPerStep(), t.imagesPerSecond());
     }
     // Each figure comes from a process of its own (peak resident memory of one training step, glibc's
@@ -79,10 +79,6 @@ final class BenchCommand extends Output implements Callable<Integer> {
         EdmBenchmarks.samplingImagesPerSecond(TrainingSpec.Preset.TINY, 32, 10, 64, 18));
     line(out, "EDM sampling ddpmpp-cifar 32px, 18 Heun steps, batch 16", "%.2f images/s",
         EdmBenchmarks.samplingImagesPerSecond(TrainingSpec.Preset.DDPMPP_CIFAR, 32, 10, 16, 18));
-  }
-
-  private static String id(TrainingSpec.Preset preset) {
-    return preset.name().toLowerCase(Locale.ROOT).replace('_', '-');
   }
 
   private void features(PrintWriter out) throws Exception {

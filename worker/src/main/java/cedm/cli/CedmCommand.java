@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
     description = "Cluster-conditioned EDM experiments (C-EDM) as durable Temporal workflows.",
     subcommands = {RunCommand.class, ValidateCommand.class, SubmitCommand.class, StatusCommand.class,
         CancelCommand.class, ResumeCommand.class, ReportCommand.class, AddPointsCommand.class, WorkerCommand.class, ServerCommand.class,
-        BenchCommand.class, DoctorCommand.class})
+        BenchCommand.class, DoctorCommand.class, RehearseCommand.class})
 public final class CedmCommand {
 
   public static void main(String[] args) {

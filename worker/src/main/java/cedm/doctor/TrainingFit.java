@@ -35,7 +35,7 @@ public final class TrainingFit {
       long memory = device.isGpu() ? CudaUtils.getGpuMemory(device).getMax() : EngineChecks.hostMemory("MemAvailable");
       long fits = (long) Math.floor((memory * USABLE - fixed) / perImage);
       String evidence = String.format(Locale.ROOT, "%s %dpx: %.1f images/s at batch %d; %.0f MB + %.2f MB per image, "
-          + "so batch_gpu up to %,d fits %.1f GiB (the spec asks %d per device)", preset(training), resolution,
+          + "so batch_gpu up to %,d fits %.1f GiB (the spec asks %d per device)", training.preset().id(), resolution,
           b.imagesPerSecond(), 2 * small, fixed / 1e6, perImage / 1e6, Math.max(0, fits), memory / (1024.0 * 1024 * 1024),
           asked);
       if (fits < 1) {
@@ -46,9 +46,5 @@ public final class TrainingFit {
     } catch (Exception e) {
       return Check.fail(name, e.getMessage());
     }
-  }
-
-  private static String preset(TrainingSpec training) {
-    return training.preset().name().toLowerCase(Locale.ROOT).replace('_', '-');
   }
 }
