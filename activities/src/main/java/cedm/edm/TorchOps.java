@@ -1,5 +1,6 @@
 package cedm.edm;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -30,8 +31,9 @@ final class TorchOps {
   private TorchOps() {}
 
   private static PtSymbolBlock load() {
-    // The module owns no tensors; the manager only anchors its native handle for the process's life.
-    PtNDManager manager = (PtNDManager) NDManager.newBaseManager();
+    // The module owns no tensors; the manager only anchors its native handle for the process's life, on
+    // the CPU so that no GPU the worker was not given (DJL's default is gpu(0)) is touched.
+    PtNDManager manager = (PtNDManager) NDManager.newBaseManager(Device.cpu());
     try (InputStream in = TorchOps.class.getResourceAsStream(RESOURCE)) {
       if (in == null) {
         throw new IllegalStateException("cedm/edm/" + RESOURCE + " missing from the classpath");

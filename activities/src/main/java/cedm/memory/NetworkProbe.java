@@ -60,8 +60,11 @@ public final class NetworkProbe {
     }
   }
 
-  /** The process's own footprint before any network (JVM, engine), and each network's. */
-  public record Result(String device, long base, List<Measured> networks) {
+  /**
+   * The process's resident memory before any network (JVM, engine), on a GPU the device's memory in
+   * use then (CUDA's context; 0 on the CPU), and each network's.
+   */
+  public record Result(String device, long hostBase, long deviceBase, List<Measured> networks) {
     public Measured network(String name) {
       return networks.stream().filter(n -> n.network().equals(name)).findFirst()
           .orElseThrow(() -> new IllegalArgumentException("no network " + name + " was probed: " + networks));
@@ -120,7 +123,8 @@ public final class NetworkProbe {
     try (NDManager warm = NDManager.newBaseManager(device)) {
       warm.ones(new Shape(2, 2)).matMul(warm.ones(new Shape(2, 2))).sum().getFloat();
     }
-    long base = meter.now();
+    long hostBase = PeakMemory.resident();
+    long deviceBase = device.isGpu() ? meter.now() : 0;
     int side = spec.imageResolution();
     List<Measured> networks = new ArrayList<>();
     networks.add(features(spec, side, device, meter));
@@ -128,7 +132,7 @@ public final class NetworkProbe {
     for (Encoder encoder : spec.evaluation().encoders()) {
       networks.add(encoder(spec.evaluation(), encoder, side, device, meter));
     }
-    System.out.println(JSON.writeValueAsString(new Result(device.toString(), base, networks)));
+    System.out.println(JSON.writeValueAsString(new Result(device.toString(), hostBase, deviceBase, networks)));
   }
 
   /** Memory now and the peak since the last reset, of the host or of a device. */

@@ -30,8 +30,16 @@ public final class StageFootprint {
   /** How far TEMI's memory is shown: the search's start doubled this many times (or max_c). */
   private static final int DOUBLINGS = 3;
 
-  /** One stage's predicted peak and the spec field that sets its size. */
-  public record Prediction(String stage, long bytes, String field, String what) {}
+  /**
+   * One stage's predicted peak, the spec field that sets its size and what it holds. On a GPU the
+   * networks' part is the device's and the rest the host's; on the CPU both are the host's.
+   */
+  public record Prediction(String stage, long hostBytes, long deviceBytes, String field, String what) {
+    /** Both parts: the whole of it on the CPU. */
+    public long bytes() {
+      return hostBytes + deviceBytes;
+    }
+  }
 
   private StageFootprint() {}
 
@@ -81,8 +89,8 @@ public final class StageFootprint {
     Measured net = networks.network(NetworkProbe.FEATURES);
     int chunk = Math.min(spec.features().chunkSize(), images);
     long width = net.width();
-    long bytes = networks.base() + net.at(spec.features().batchSize()) + 3L * chunk * width * FLOAT;
-    return new Prediction("features", bytes, "features.batch_size",
+    return new Prediction("features", networks.hostBase() + 3L * chunk * width * FLOAT,
+        networks.deviceBase() + net.at(spec.features().batchSize()), "features.batch_size",
         "extractor at batch " + spec.features().batchSize() + ", chunks of " + chunk + " x " + width);
   }
 
@@ -92,9 +100,8 @@ public final class StageFootprint {
     long d = networks.network(NetworkProbe.FEATURES).width();
     long m = spec.features().knn();
     long tile = Math.min(KNN_BLOCK, n);
-    long bytes = networks.base() + 4 * n * d * FLOAT + tile * tile * FLOAT + n * (m + 1) * (LONG + FLOAT)
-        + 2 * n * m * (LONG + FLOAT);
-    return new Prediction("knn", bytes, "features.knn", n + " x " + d + " features, m = " + m);
+    long bytes = 4 * n * d * FLOAT + tile * tile * FLOAT + n * (m + 1) * (LONG + FLOAT) + 2 * n * m * (LONG + FLOAT);
+    return new Prediction("knn", networks.hostBase() + bytes, 0, "features.knn", n + " x " + d + " features, m = " + m);
   }
 
   /**
@@ -112,9 +119,8 @@ public final class StageFootprint {
     long rows = 2L * t.batchSize();
     long activations = rows * d * FLOAT + rows * h * (2L * t.hiddenDim() + 2L * t.bottleneckDim() + 6L * clusters)
         * FLOAT * 2;
-    long bytes = networks.base() + 3 * n * d * FLOAT + 2 * n * k * LONG + 2 * n * FLOAT + 5 * params * FLOAT
-        + activations;
-    return new Prediction("temi", bytes, "clustering.temi.batch_size",
+    return new Prediction("temi", networks.hostBase() + 2 * n * d * FLOAT + 2 * n * k * LONG + 2 * n * FLOAT,
+        networks.deviceBase() + n * d * FLOAT + 5 * params * FLOAT + activations, "clustering.temi.batch_size",
         String.format("C = %d, %d heads, batch %d", clusters, h, t.batchSize()));
   }
 
@@ -125,7 +131,7 @@ public final class StageFootprint {
   public static Prediction training(int small, long smallPeak, int large, long largePeak, int batchGpu) {
     long perImage = Math.max(1, (largePeak - smallPeak) / (large - small));
     long fixed = smallPeak - perImage * small;
-    return new Prediction("training", fixed + perImage * batchGpu, "training.batch_gpu",
+    return new Prediction("training", 0, fixed + perImage * batchGpu, "training.batch_gpu",
         String.format("batch_gpu %d: %.0f MB + %.2f MB per image", batchGpu, fixed / 1e6, perImage / 1e6));
   }
 
@@ -133,8 +139,8 @@ public final class StageFootprint {
   public static Prediction sampling(ExperimentSpec spec, NetworkProbe.Result networks) {
     EvaluationSpec e = spec.evaluation();
     Measured sampler = networks.network(NetworkProbe.SAMPLER);
-    long bytes = networks.base() + sampler.at(e.batchSize()) + encoderWeights(spec, networks) + shardPixels(spec);
-    return new Prediction("sampling", bytes, "evaluation.batch_size",
+    return new Prediction("sampling", networks.hostBase() + shardPixels(spec),
+        networks.deviceBase() + sampler.at(e.batchSize()) + encoderWeights(spec, networks), "evaluation.batch_size",
         "micro-batch " + e.batchSize() + ", shard " + e.shardSize());
   }
 
@@ -143,9 +149,10 @@ public final class StageFootprint {
     Measured net = networks.network(NetworkProbe.encoder(encoder));
     long side = spec.imageResolution();
     long w = net.width();
-    long bytes = networks.base() + net.at(spec.evaluation().encoderBatch()) + ReferenceStatistics.READ_BLOCK * side * side * 3
-        + 2L * ReferenceStatistics.READ_BLOCK * w * FLOAT + 2 * w * w * DOUBLE;
-    return new Prediction("reference " + encoder.id(), bytes, "evaluation.encoder_batch",
+    long host = ReferenceStatistics.READ_BLOCK * side * side * 3 + 2L * ReferenceStatistics.READ_BLOCK * w * FLOAT
+        + 2 * w * w * DOUBLE;
+    return new Prediction("reference " + encoder.id(), networks.hostBase() + host,
+        networks.deviceBase() + net.at(spec.evaluation().encoderBatch()), "evaluation.encoder_batch",
         "batch " + spec.evaluation().encoderBatch() + ", " + w + "-d");
   }
 
@@ -153,9 +160,10 @@ public final class StageFootprint {
   public static Prediction encoding(ExperimentSpec spec, Encoder encoder, NetworkProbe.Result networks) {
     EvaluationSpec e = spec.evaluation();
     Measured net = networks.network(NetworkProbe.encoder(encoder));
-    long bytes = networks.base() + networks.network(NetworkProbe.SAMPLER).weights() + encoderWeights(spec, networks)
-        + net.at(e.encoderBatch()) - net.weights() + shardPixels(spec) + 2L * e.shardSize() * net.width() * FLOAT;
-    return new Prediction("encoder " + encoder.id(), bytes, "evaluation.encoder_batch",
+    return new Prediction("encoder " + encoder.id(),
+        networks.hostBase() + shardPixels(spec) + 2L * e.shardSize() * net.width() * FLOAT,
+        networks.deviceBase() + loaded(spec, networks) + net.at(e.encoderBatch()) - net.weights(),
+        "evaluation.encoder_batch",
         "batch " + e.encoderBatch() + ", shard " + e.shardSize() + " x " + net.width());
   }
 
@@ -165,9 +173,9 @@ public final class StageFootprint {
    */
   public static Prediction statistics(ExperimentSpec spec, Encoder encoder, NetworkProbe.Result networks) {
     long w = networks.network(NetworkProbe.encoder(encoder)).width();
-    long bytes = networks.base() + networks.network(NetworkProbe.SAMPLER).weights() + encoderWeights(spec, networks)
-        + 10 * w * w * DOUBLE + 2L * spec.evaluation().shardSize() * w * FLOAT;
-    return new Prediction("statistics " + encoder.id(), bytes, "evaluation.metrics", w + " x " + w + " float64");
+    return new Prediction("statistics " + encoder.id(),
+        networks.hostBase() + 10 * w * w * DOUBLE + 2L * spec.evaluation().shardSize() * w * FLOAT,
+        networks.deviceBase() + loaded(spec, networks), "evaluation.metrics", w + " x " + w + " float64");
   }
 
   /** Both cuts of prdc_samples rows, their float64 tiles and distances, the radii. */
@@ -176,9 +184,14 @@ public final class StageFootprint {
     long p = Math.min(e.prdcSamples(), Math.min(e.samplesPerSet(), images));
     long w = networks.network(NetworkProbe.encoder(Metric.PRDC.encoder())).width();
     long tile = Math.min(PRDC_TILE, p);
-    long bytes = networks.base() + networks.network(NetworkProbe.SAMPLER).weights() + encoderWeights(spec, networks)
-        + 2 * p * w * FLOAT + 2 * tile * w * DOUBLE + 2 * tile * tile * DOUBLE + 2 * p * (e.nearestK() + 3L) * DOUBLE;
-    return new Prediction("prdc", bytes, "evaluation.prdc_samples", p + " x " + p + ", " + w + "-d");
+    long host = 2 * p * w * FLOAT + 2 * tile * w * DOUBLE + 2 * tile * tile * DOUBLE + 2 * p * (e.nearestK() + 3L) * DOUBLE;
+    return new Prediction("prdc", networks.hostBase() + host, networks.deviceBase() + loaded(spec, networks),
+        "evaluation.prdc_samples", p + " x " + p + ", " + w + "-d");
+  }
+
+  /** What the evaluation keeps loaded while it runs: the sampler's and every encoder's weights. */
+  private static long loaded(ExperimentSpec spec, NetworkProbe.Result networks) {
+    return networks.network(NetworkProbe.SAMPLER).weights() + encoderWeights(spec, networks);
   }
 
   private static long encoderWeights(ExperimentSpec spec, NetworkProbe.Result networks) {

@@ -3,6 +3,7 @@ package cedm.cli;
 import ai.djl.Device;
 import cedm.doctor.Check;
 import cedm.doctor.EngineChecks;
+import cedm.doctor.MemoryFit;
 import cedm.doctor.ModelChecks;
 import cedm.doctor.StoreChecks;
 import cedm.doctor.TemporalCheck;
@@ -21,7 +22,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "doctor", description = "Check this host before a sweep: the PyTorch natives, every device, its "
-    + "gradients against PyTorch's and the batch it fits, LAPACK, the spec's model files, Temporal, the store and its lock, free disk. Exit 0 when "
+    + "gradients against PyTorch's and the batch it fits, LAPACK, the spec's model files, each stage's peak memory, "
+    + "Temporal, the store and its lock, free disk. Exit 0 when "
     + "nothing fails, 1 otherwise.")
 final class DoctorCommand extends Output implements Callable<Integer> {
   @Parameters(index = "0", arity = "0..1", paramLabel = "SPEC", description = "The sweep to check for (its network, "
@@ -58,7 +60,15 @@ final class DoctorCommand extends Output implements Callable<Integer> {
     }
     checks.add(EngineChecks.lapack());
     if (loaded != null) {
-      checks.addAll(ModelChecks.check(loaded));
+      List<Check> models = ModelChecks.check(loaded);
+      checks.addAll(models);
+      if (models.stream().allMatch(c -> c.status() == Check.Status.OK)) {
+        for (Device d : devices) {
+          checks.addAll(MemoryFit.check(loaded, d));
+        }
+      } else {
+        checks.add(Check.warn("memory", "each stage's memory is predicted once the model files above load"));
+      }
     }
     checks.add(TemporalCheck.check(connection.options()));
     checks.add(StoreChecks.lock(store.root()));
