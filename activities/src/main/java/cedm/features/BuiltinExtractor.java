@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.convolutional.Conv2d;
+import cedm.memory.InputBuffer;
 import java.util.SplittableRandom;
 
 /**
@@ -20,6 +21,7 @@ public final class BuiltinExtractor implements FeatureExtractor {
   private final NDArray[] weights;
   private final NDArray[] biases;
   private final int dim;
+  private final InputBuffer input = new InputBuffer();
 
   public BuiltinExtractor(long seed, int dim, Device device) {
     this.manager = NDManager.newBaseManager(device);
@@ -51,7 +53,7 @@ public final class BuiltinExtractor implements FeatureExtractor {
   @Override
   public float[] extract(float[] nchw, int count, int height, int width) {
     try (NDManager scope = manager.newSubManager()) {
-      NDArray x = scope.create(nchw, new Shape(count, 3, height, width));
+      NDArray x = input.wrap(scope, nchw, new Shape(count, 3, height, width));
       for (int l = 0; l < 3; l++) {
         x = Conv2d.conv2d(x, weights[l], biases[l], new Shape(2, 2), new Shape(1, 1), new Shape(1, 1), 1).singletonOrThrow();
         x = ai.djl.nn.Activation.relu(x);

@@ -13,6 +13,7 @@ import ai.djl.repository.zoo.ZooModel;
 import ai.djl.translate.NoopTranslator;
 import ai.djl.translate.TranslateException;
 import cedm.io.BadInputException;
+import cedm.memory.InputBuffer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,6 +26,7 @@ public final class TorchScriptExtractor implements FeatureExtractor {
   private final Path file;
   private final ZooModel<NDList, NDList> model;
   private final Predictor<NDList, NDList> predictor;
+  private final InputBuffer input = new InputBuffer();
   private int dim = -1;
 
   public TorchScriptExtractor(Path file, Device device) throws IOException {
@@ -51,10 +53,9 @@ public final class TorchScriptExtractor implements FeatureExtractor {
   public float[] extract(float[] nchw, int count, int height, int width) throws IOException {
     NDManager manager = model.getNDManager().newSubManager();
     try (manager) {
-      NDArray input = manager.create(nchw, new Shape(count, 3, height, width));
       NDList output;
       try {
-        output = predictor.predict(new NDList(input));
+        output = predictor.predict(new NDList(input.wrap(manager, nchw, new Shape(count, 3, height, width))));
       } catch (TranslateException | RuntimeException e) {
         throw new BadInputException(file + ": the model failed on a batch of shape [" + count + ", 3, " + height
             + ", " + width + "] (" + firstLine(e) + ")", e);

@@ -17,8 +17,14 @@ import cedm.io.ChildJvm;
 import cedm.spec.EvaluationSpec;
 import cedm.spec.EvaluationSpec.Encoder;
 import cedm.spec.ExperimentSpec;
+import cedm.spec.TemiSpec;
+import cedm.store.ArtifactStore;
+import cedm.store.Checkpoints;
+import cedm.temi.TemiTrainer;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -48,6 +54,10 @@ public final class NetworkProbe {
   /** Names of the probed networks, as {@link Result#network} looks them up. */
   public static final String FEATURES = "features";
   public static final String SAMPLER = "sampler";
+  public static final String TEMI = "temi";
+  /** TEMI's batch sizes: its rows are far smaller than an image's activations. */
+  private static final int TEMI_SMALL = 64;
+  private static final int TEMI_LARGE = 192;
 
   /**
    * One network: bytes it holds once loaded, a fixed working overhead, bytes per image of a batch,
@@ -129,6 +139,7 @@ public final class NetworkProbe {
     List<Measured> networks = new ArrayList<>();
     networks.add(features(spec, side, device, meter));
     networks.add(sampler(spec, side, device, meter));
+    networks.add(temi(spec, networks.get(0).width(), device, meter));
     for (Encoder encoder : spec.evaluation().encoders()) {
       networks.add(encoder(spec.evaluation(), encoder, side, device, meter));
     }
@@ -153,19 +164,24 @@ public final class NetworkProbe {
   /** Loads a network, runs a batch of one twice (lazy initialisation), then SMALL and LARGE. */
   private static Measured measure(String name, Meter meter, AutoCloseable network, long before, Batch batch)
       throws Exception {
+    return measure(name, meter, network, before, batch, 1, SMALL, LARGE);
+  }
+
+  private static Measured measure(String name, Meter meter, AutoCloseable network, long before, Batch batch, int warm,
+      int small, int large) throws Exception {
     try (network) {
-      int width = batch.run(1);
-      batch.run(1);
+      int width = batch.run(warm);
+      batch.run(warm);
       long loaded = meter.now();
       meter.reset();
-      batch.run(SMALL);
-      long small = meter.peakSinceReset();
+      batch.run(small);
+      long smallPeak = meter.peakSinceReset();
       meter.reset();
-      batch.run(LARGE);
-      long large = meter.peakSinceReset();
-      long perImage = Math.max(0, (large - small) / (LARGE - SMALL));
-      return new Measured(name, Math.max(0, loaded - before), Math.max(0, small - loaded - perImage * SMALL), perImage,
-          width);
+      batch.run(large);
+      long largePeak = meter.peakSinceReset();
+      long perImage = Math.max(0, (largePeak - smallPeak) / (large - small));
+      return new Measured(name, Math.max(0, loaded - before), Math.max(0, smallPeak - loaded - perImage * small),
+          perImage, width);
     }
   }
 
@@ -196,6 +212,39 @@ public final class NetworkProbe {
       }
       return generator.pixels(manager, seeds).length / n;
     });
+  }
+
+  /**
+   * One TEMI epoch of two steps on random features of the extractor's width, at the C the memory
+   * model predicts: the heads, their teacher, gradients and Adam's moments, and per row of a batch
+   * the activations of both views through every head.
+   */
+  private static Measured temi(ExperimentSpec spec, int width, Device device, Meter meter) throws Exception {
+    long before = meter.now();
+    int m = spec.features().knn();
+    Path dir = Files.createTempDirectory("cedm-temi-probe");
+    int clusters = StageFootprint.temiClusters(spec);
+    AutoCloseable cleanup = () -> ArtifactStore.deleteTree(dir);
+    return measure(TEMI, meter, cleanup, before, batch -> {
+      int n = 2 * batch;
+      float[] features = new float[n * width];
+      SplittableRandom random = new SplittableRandom(batch);
+      for (int i = 0; i < features.length; i++) {
+        features[i] = (float) random.nextGaussian();
+      }
+      long[] knn = new long[n * m];
+      for (int i = 0; i < knn.length; i++) {
+        knn[i] = random.nextInt(n);
+      }
+      ObjectNode temi = JSON.valueToTree(spec.clustering().temi());
+      temi.put("epochs", 1);
+      temi.put("warmupEpochs", 0);
+      temi.put("batchSize", batch);
+      temi.put("neighbours", Math.min(m, spec.clustering().temi().neighbours()));
+      new TemiTrainer(JSON.treeToValue(temi, TemiSpec.class), clusters, 0, device).train(features, n, width, knn, m,
+          new Checkpoints(Files.createTempDirectory(dir, "c"), 1), p -> {});
+      return clusters;
+    }, TEMI_SMALL, TEMI_SMALL, TEMI_LARGE);
   }
 
   private static Measured encoder(EvaluationSpec spec, Encoder encoder, int side, Device device, Meter meter)

@@ -14,6 +14,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -43,11 +45,14 @@ public final class Rehearsal {
 
   private final ExperimentSpec spec;
   private final Path dir;
+  private final Set<RehearsedStage> stages;
   private final Consumer<String> log;
 
-  public Rehearsal(ExperimentSpec spec, Path dir, Consumer<String> log) {
+  /** Rehearses {@code stages} (each reads what the stages before it wrote in {@code dir}). */
+  public Rehearsal(ExperimentSpec spec, Path dir, Set<RehearsedStage> stages, Consumer<String> log) {
     this.spec = spec;
     this.dir = dir;
+    this.stages = stages;
     this.log = log;
   }
 
@@ -86,6 +91,7 @@ public final class Rehearsal {
         StageFootprint.evaluation(smallShards, images, tinyNetworks), done));
     rows.add(stage(RehearsedStage.EVALUATION, tiny, shards(tiny), StageFootprint.evaluation(tiny, images, tinyNetworks),
         done));
+    rows.removeIf(Objects::isNull);
     return rows;
   }
 
@@ -113,6 +119,9 @@ public final class Rehearsal {
 
   private Row stage(RehearsedStage stage, ExperimentSpec s, String size, Prediction predicted, Consumer<Row> done)
       throws IOException, InterruptedException {
+    if (!stages.contains(stage)) {
+      return null;
+    }
     log.accept(stage.id() + ": " + size);
     ChildJvm.Ended ended = ChildJvm.run(ChildJvm.of(RehearsalChild.class, stage.name(), JSON.writeValueAsString(s),
         dir.toString()), STAGE_TIME);

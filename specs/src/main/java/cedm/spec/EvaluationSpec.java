@@ -27,6 +27,15 @@ public record EvaluationSpec(
     boolean saveImages,
     DuringTraining duringTraining) {
 
+  /** EDM's fid.py batch: what requests recorded before evaluation.encoder_batch existed (0 there) use. */
+  public static final int FID_BATCH = 64;
+
+  public EvaluationSpec {
+    if (encoderBatch == 0) {
+      encoderBatch = FID_BATCH;
+    }
+  }
+
   /** The evaluation of one snapshot: one set of during_training.samples samples, nothing saved. */
   public EvaluationSpec forSnapshots() {
     return forSnapshots(1, duringTraining.samples());

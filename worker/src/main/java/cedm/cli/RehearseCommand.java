@@ -1,13 +1,17 @@
 package cedm.cli;
 
 import cedm.rehearsal.Rehearsal;
+import cedm.rehearsal.RehearsedStage;
 import cedm.spec.ExperimentSpec;
 import cedm.spec.SpecLoader;
 import cedm.store.ArtifactStore;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -25,8 +29,24 @@ final class RehearseCommand extends Output implements Callable<Integer> {
       + "deleted after).")
   Path dir;
 
+  @Option(names = "--stages", split = ",", paramLabel = "STAGE", description = "Only these stages (dataset, features, "
+      + "knn, temi, training, reference, evaluation), each reading what the stages before it left in --dir.")
+  Set<String> only;
+
   @Override
   public Integer call() throws Exception {
+    Set<RehearsedStage> stages = EnumSet.allOf(RehearsedStage.class);
+    if (only != null) {
+      stages.clear();
+      for (String id : only) {
+        stages.add(Arrays.stream(RehearsedStage.values()).filter(s -> s.id().equals(id)).findFirst()
+            .orElseThrow(() -> new UserError("--stages: no stage " + id + " (allowed: dataset, features, knn, temi, "
+                + "training, reference, evaluation)", 2)));
+      }
+      if (dir == null) {
+        throw new UserError("--stages needs --dir: the folder where the earlier stages left their output", 2);
+      }
+    }
     ExperimentSpec loaded = SpecLoader.load(spec).spec();
     Path work = dir != null ? Files.createDirectories(dir) : Files.createTempDirectory("cedm-rehearsal");
     PrintWriter out = out();
@@ -34,7 +54,7 @@ final class RehearseCommand extends Output implements Callable<Integer> {
     out.println(String.format("%-11s  %-52s  %9s  %9s  %8s  %8s  %8s  %s", "stage", "size", "predicted", "peak RSS",
         "heap", "native", "time", "computed"));
     try {
-      new Rehearsal(loaded, work, line -> {
+      new Rehearsal(loaded, work, stages, line -> {
         err.println("rehearse: " + line);
         err.flush();
       }).run(row -> {

@@ -23,6 +23,7 @@ class MemoryFitTest {
   private static final NetworkProbe.Result NETWORKS = new NetworkProbe.Result("cpu()", 210 * MB, 0, List.of(
       new NetworkProbe.Measured(NetworkProbe.FEATURES, 20 * MB, 0, 2 * MB, 1024),
       new NetworkProbe.Measured(NetworkProbe.SAMPLER, 390 * MB, 10 * MB, 12 * MB, 3072),
+      new NetworkProbe.Measured(NetworkProbe.TEMI, 0, 300 * MB, MB, 400),
       new NetworkProbe.Measured(NetworkProbe.encoder(EvaluationSpec.Encoder.INCEPTION), 5 * MB, 0, 2 * MB, 2048),
       new NetworkProbe.Measured(NetworkProbe.encoder(EvaluationSpec.Encoder.DINOV2), 3 * MB, 0, 2 * MB, 1024)));
 
@@ -44,7 +45,7 @@ class MemoryFitTest {
         "encoder dinov2 on cpu()", "statistics dinov2 on cpu()", "prdc on cpu()"),
         paper.stream().map(Check::name).toList());
     assertTrue(paper.stream().allMatch(c -> c.status() == Check.Status.OK), paper.toString());
-    assertTrue(row(paper, "sampling on cpu()").evidence().startsWith("micro-batch 256, shard 5000: 3.7"),
+    assertTrue(row(paper, "sampling on cpu()").evidence().startsWith("micro-batch 256, shard 5000: 4.19 GB predicted"),
         row(paper, "sampling on cpu()").evidence());
 
     Check sampling = row(rows("  batch_size: 4096\n", Device.cpu(), 0), "sampling on cpu()");
