@@ -20,8 +20,6 @@ import java.util.List;
 public final class KnnActivitiesImpl implements KnnActivities {
   public static final String INDICES = "indices.npy";
   public static final String SIMILARITIES = "similarities.npy";
-  /** Tiles of 4096 x 4096 similarities (64 MB): large enough for the product to run at full speed. */
-  private static final int BLOCK_ROWS = 4096;
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final ArtifactStore store;
@@ -52,7 +50,7 @@ public final class KnnActivitiesImpl implements KnnActivities {
     float[] features = Npy.readFloats(featuresFile);
     NonFiniteException.requireFinite(features, d, "features " + featuresFile,
         "cosine similarities of NaN cannot rank neighbours (the feature network returned non-finite values)");
-    KnnMiner.Neighbours result = KnnMiner.mine(features, n, d, m, BLOCK_ROWS,
+    KnnMiner.Neighbours result = KnnMiner.mine(features, n, d, m, KnnMiner.BLOCK_ROWS,
         done -> StageRun.heartbeat(new StageProgress(Stage.KNN.id(), done, n, "images")));
     Npy.write(dir.resolve(INDICES), result.indices(), n, m);
     Npy.write(dir.resolve(SIMILARITIES), result.similarities(), n, m);

@@ -19,7 +19,8 @@ import org.bytedeco.openblas.global.openblas;
  * stays O(tile^2) however many points there are.
  */
 public final class Prdc {
-  private static final int TILE = 2048;
+  /** Rows of a tile: 2048 x 2048 float64 distances (32 MB). */
+  public static final int TILE = 2048;
 
   /** The four scores: precision, recall, density, coverage. */
   public record Scores(double precision, double recall, double density, double coverage) {

@@ -16,6 +16,8 @@ import org.bytedeco.openblas.global.openblas;
  * its best m + 1 as they go past, so memory stays at O(block^2) however large N is.
  */
 public final class KnnMiner {
+  /** Tiles of 4096 x 4096 similarities (64 MB): large enough for the product to run at full speed. */
+  public static final int BLOCK_ROWS = 4096;
 
   /** Neighbour indices [n, m] (most similar first) and their cosine similarities. */
   public record Neighbours(int n, int m, long[] indices, float[] similarities) {}

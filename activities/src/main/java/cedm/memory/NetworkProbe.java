@@ -104,32 +104,7 @@ public final class NetworkProbe {
   public static void main(String[] args) throws Exception {
     ExperimentSpec spec = JSON.readValue(args[0], ExperimentSpec.class);
     Device device = args[1].equals("cpu") ? Device.cpu() : Device.gpu(Integer.parseInt(args[1]));
-    Meter meter = device.isGpu() ? new Meter() {
-      @Override
-      public long now() {
-        return CudaUtils.getGpuMemory(device).getUsed();
-      }
-
-      @Override
-      public long peakSinceReset() {
-        return now();
-      }
-    } : new Meter() {
-      @Override
-      public long now() {
-        return PeakMemory.resident();
-      }
-
-      @Override
-      public long peakSinceReset() {
-        return PeakMemory.peak().residentBytes();
-      }
-
-      @Override
-      public void reset() {
-        PeakMemory.reset();
-      }
-    };
+    Meter meter = Meter.of(device);
     try (NDManager warm = NDManager.newBaseManager(device)) {
       warm.ones(new Shape(2, 2)).matMul(warm.ones(new Shape(2, 2))).sum().getFloat();
     }
@@ -152,7 +127,46 @@ public final class NetworkProbe {
 
     long peakSinceReset();
 
-    default void reset() {}
+    void reset();
+
+    /**
+     * The host's resident memory and its high-water mark; on a GPU, CUDA's memory in use, whose
+     * caching allocator keeps the peak a batch needed, so its reading after a batch is the peak.
+     */
+    static Meter of(Device device) {
+      if (device.isGpu()) {
+        return new Meter() {
+          @Override
+          public long now() {
+            return CudaUtils.getGpuMemory(device).getUsed();
+          }
+
+          @Override
+          public long peakSinceReset() {
+            return now();
+          }
+
+          @Override
+          public void reset() {}
+        };
+      }
+      return new Meter() {
+        @Override
+        public long now() {
+          return PeakMemory.resident();
+        }
+
+        @Override
+        public long peakSinceReset() {
+          return PeakMemory.peak().residentBytes();
+        }
+
+        @Override
+        public void reset() {
+          PeakMemory.reset();
+        }
+      };
+    }
   }
 
   /** Runs one batch of {@code n} images through a loaded network; returns the values it gives per image. */

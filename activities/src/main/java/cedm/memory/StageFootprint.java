@@ -1,6 +1,8 @@
 package cedm.memory;
 
+import cedm.eval.Prdc;
 import cedm.eval.ReferenceStatistics;
+import cedm.knn.KnnMiner;
 import cedm.memory.NetworkProbe.Measured;
 import cedm.spec.EvaluationSpec;
 import cedm.spec.EvaluationSpec.Encoder;
@@ -13,20 +15,17 @@ import java.util.List;
 
 /**
  * The memory model of every stage: what each holds at its peak, from the spec's sizes and the
- * networks' measured costs ({@link NetworkProbe}). A stage's figure is the process's own footprint
- * (JVM, engine) plus its network at the batch the spec gives plus the data it holds; data that
- * scales with the dataset is the features, the neighbour lists and TEMI's inputs, never the
- * samples of a set. Checked against the peaks the stages reach at the paper's sizes by
- * {@code cedm rehearse} (BENCHMARKS.md).
+ * networks' measured costs ({@link NetworkProbe}). On the host: the process's own footprint (JVM,
+ * engine), the Java heap (the stage's live arrays, or the young generation G1 grows to, whichever
+ * is larger) and native buffers; on the device: each network at the batch the spec gives. What
+ * scales with the dataset is its features, the neighbour lists and TEMI's inputs; nothing scales
+ * with a shard or a set beyond a shard's pixels and features. Checked against the peaks the
+ * stages reach at the paper's sizes by {@code cedm rehearse} (docs/memory.md, BENCHMARKS.md).
  */
 public final class StageFootprint {
   private static final int FLOAT = 4;
   private static final int DOUBLE = 8;
   private static final int LONG = 8;
-  /** KnnActivitiesImpl's tile side. */
-  private static final int KNN_BLOCK = 4096;
-  /** Prdc's tile side. */
-  private static final int PRDC_TILE = 2048;
   /**
    * The Java heap a stage that streams batches reaches beyond its live arrays: G1 sizes its young
    * generation by the allocation rate, and `cedm rehearse` measured peaks of 0.33 to 0.72 GB at the
@@ -105,7 +104,7 @@ public final class StageFootprint {
     long n = images;
     long d = networks.network(NetworkProbe.FEATURES).width();
     long m = spec.features().knn();
-    long tile = Math.min(KNN_BLOCK, n);
+    long tile = Math.min(KnnMiner.BLOCK_ROWS, n);
     long heap = 3 * n * d * FLOAT + n * (m + 1) * (LONG + FLOAT) + 2 * n * m * (LONG + FLOAT);
     return new Prediction("knn", host(networks, heap, n * d * FLOAT + tile * tile * FLOAT), 0, "features.knn", n + " x " + d + " features, m = " + m);
   }
@@ -185,7 +184,7 @@ public final class StageFootprint {
     EvaluationSpec e = spec.evaluation();
     long p = Math.min(e.prdcSamples(), Math.min(e.samplesPerSet(), images));
     long w = networks.network(NetworkProbe.encoder(Metric.PRDC.encoder())).width();
-    long tile = Math.min(PRDC_TILE, p);
+    long tile = Math.min(Prdc.TILE, p);
     long heap = 2 * p * w * FLOAT + tile * tile * DOUBLE + 2 * p * (e.nearestK() + 3L) * DOUBLE;
     long offHeap = 2 * tile * w * DOUBLE + tile * tile * DOUBLE;
     return new Prediction("prdc", host(networks, heap, offHeap), networks.deviceBase() + loaded(spec, networks),

@@ -26,10 +26,12 @@ import cedm.spec.EvaluationSpec.Encoder;
 import cedm.spec.EvaluationSpec.Metric;
 import cedm.spec.ExperimentSpec;
 import cedm.spec.TemiSpec;
+import cedm.store.ArtifactStore;
 import cedm.store.Checkpoints;
 import cedm.temi.TemiTrainer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -48,8 +50,7 @@ public enum RehearsedStage {
     @Override
     String run(ExperimentSpec spec, Path dir) throws Exception {
       DatasetImporter.Summary s = DatasetImporter.write(ImageSources.open(spec.dataset(), spec.seed()),
-          Files.createDirectories(dir.resolve("dataset")), spec.dataset().resolution(), spec.dataset().maxImages(),
-          done -> {});
+          fresh(dir.resolve("dataset")), spec.dataset().resolution(), spec.dataset().maxImages(), done -> {});
       return s.toString();
     }
   },
@@ -58,9 +59,8 @@ public enum RehearsedStage {
     @Override
     String run(ExperimentSpec spec, Path dir) throws Exception {
       try (FeatureExtractor extractor = FeatureExtractor.open(spec.features(), spec.seed(), Device.cpu())) {
-        FeatureExtraction.Result r = new FeatureExtraction(spec.features(), extractor,
-            Files.createDirectories(dir.resolve("features-work")), p -> {})
-            .run(dir.resolve("dataset"), Files.createDirectories(dir.resolve("features")));
+        FeatureExtraction.Result r = new FeatureExtraction(spec.features(), extractor, fresh(dir.resolve("features-work")),
+            p -> {}).run(dir.resolve("dataset"), fresh(dir.resolve("features")));
         return r.count() + " x " + r.dim() + " features";
       }
     }
@@ -73,8 +73,8 @@ public enum RehearsedStage {
       long[] shape = Npy.readHeader(file).shape();
       int n = (int) shape[0];
       int m = spec.features().knn();
-      KnnMiner.Neighbours r = KnnMiner.mine(Npy.readFloats(file), n, (int) shape[1], m, KNN_BLOCK, done -> {});
-      Npy.write(Files.createDirectories(dir.resolve("knn")).resolve("indices.npy"), r.indices(), n, m);
+      KnnMiner.Neighbours r = KnnMiner.mine(Npy.readFloats(file), n, (int) shape[1], m, KnnMiner.BLOCK_ROWS, done -> {});
+      Npy.write(fresh(dir.resolve("knn")).resolve("indices.npy"), r.indices(), n, m);
       return n + " x " + m + " neighbours";
     }
   },
@@ -93,7 +93,7 @@ public enum RehearsedStage {
       int clusters = StageFootprint.temiClusters(spec);
       TemiTrainer.Outcome o = new TemiTrainer(JSON.treeToValue(temi, TemiSpec.class), clusters, spec.seed(),
           Device.cpu()).train(Npy.readFloats(file), (int) shape[0], (int) shape[1], Npy.readLongs(knn), width,
-          new Checkpoints(dir.resolve("temi-checkpoints"), 1), p -> {});
+          new Checkpoints(fresh(dir.resolve("temi-checkpoints")), 1), p -> {});
       return String.format(Locale.ROOT, "C = %d, %d heads, 1 epoch, best head loss %.4f", clusters,
           o.headLosses().length, o.headLosses()[o.bestHead()]);
     }
@@ -112,7 +112,7 @@ public enum RehearsedStage {
   REFERENCE {
     @Override
     String run(ExperimentSpec spec, Path dir) throws Exception {
-      Path out = Files.createDirectories(dir.resolve("reference"));
+      fresh(dir.resolve("reference"));
       List<String> done = new ArrayList<>();
       for (Encoder encoder : spec.evaluation().encoders()) {
         try (EvalNetwork network = EvalNetwork.forSpec(spec.evaluation(), encoder, Device.cpu())) {
@@ -144,8 +144,8 @@ public enum RehearsedStage {
         SampleGenerator generator = new SampleGenerator(new EdmPrecond(net),
             NetworkParameters.initialise(net.layout(), manager, 0),
             new HeunSampler(e.steps(), e.sigmaMin(), e.sigmaMax(), e.rho()), counts, e.batchSize());
-        Path shardsDir = dir.resolve("shards-" + e.shardSize());
-        SampleShards shards = new SampleShards(shardsDir, e.sets(), e.samplesPerSet(), e.shardSize());
+        SampleShards shards = new SampleShards(fresh(dir.resolve("shards-" + e.shardSize())), e.sets(),
+            e.samplesPerSet(), e.shardSize());
         shards.generate(manager, generator, networks, side, false, done -> {});
         int images = (int) Npy.readHeader(dir.resolve("dataset").resolve(DatasetImporter.IMAGES)).shape()[0];
         List<String> scores = new ArrayList<>();
@@ -171,8 +171,6 @@ public enum RehearsedStage {
   };
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  /** KnnActivitiesImpl's tile side. */
-  private static final int KNN_BLOCK = 4096;
   /** Class labels of the rehearsed networks. */
   static final int LABELS = 10;
 
@@ -188,6 +186,14 @@ public enum RehearsedStage {
   static int batchGpu(ExperimentSpec spec) {
     int perDevice = spec.training().batchSize() / Math.max(1, spec.runtime().gpusPerTrial());
     return spec.training().batchGpu() == null ? perDevice : Math.min(spec.training().batchGpu(), perDevice);
+  }
+
+  /** An empty folder: a stage rehearsed again computes everything again, resuming nothing it left. */
+  private static Path fresh(Path folder) throws IOException {
+    if (Files.exists(folder)) {
+      ArtifactStore.deleteTree(folder);
+    }
+    return Files.createDirectories(folder);
   }
 
   private static Path features(Path dir) {

@@ -79,13 +79,18 @@ class SamplerTest {
     return x;
   }
 
+  /** The fixture network's sampler, its weights in {@code m}, q(c) over three classes. */
+  private static SampleGenerator fixtureGenerator(NDManager m, int steps, int microBatch) throws Exception {
+    SongUNet net = new SongUNet(EdmFixtures.CONFIG);
+    NetworkParameters params = NetworkParameters.load(net.layout(), m, EdmFixtures.DIR.resolve("net.safetensors"));
+    return new SampleGenerator(new EdmPrecond(net), params, new HeunSampler(steps, 0.002, 80, 7),
+        new long[] {10, 30, 60}, microBatch);
+  }
+
   @Test
   void anImageDependsOnItsSeedNotOnItsBatch() throws Exception {
     try (NDManager m = NDManager.newBaseManager()) {
-      SongUNet net = new SongUNet(EdmFixtures.CONFIG);
-      NetworkParameters params = NetworkParameters.load(net.layout(), m, EdmFixtures.DIR.resolve("net.safetensors"));
-      SampleGenerator g = new SampleGenerator(new EdmPrecond(net), params, new HeunSampler(6, 0.002, 80, 7),
-          new long[] {10, 30, 60}, 3);
+      SampleGenerator g = fixtureGenerator(m, 6, 3);
       NDArray big = g.generate(m, new long[] {5, 6, 7, 8, 9});
       NDArray small = g.generate(m, new long[] {7, 11});
       NDArray fromBig = big.get(new NDIndex("2:3"));
@@ -105,10 +110,7 @@ class SamplerTest {
   @Test
   void liveArraysDoNotGrowWithMicroBatchesOrSteps() throws Exception {
     try (NDManager m = NDManager.newBaseManager()) {
-      SongUNet net = new SongUNet(EdmFixtures.CONFIG);
-      NetworkParameters params = NetworkParameters.load(net.layout(), m, EdmFixtures.DIR.resolve("net.safetensors"));
-      SampleGenerator g = new SampleGenerator(new EdmPrecond(net), params, new HeunSampler(4, 0.002, 80, 7),
-          new long[] {10, 30, 60}, 2);
+      SampleGenerator g = fixtureGenerator(m, 4, 2);
       int before = m.getManagedArrays().size();
       g.generate(m, new long[] {1, 2}).close();
       int afterOne = m.getManagedArrays().size();

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,6 +29,12 @@ class DoctorTest {
     assertTrue(doctor.out().lines().anyMatch(l -> l.matches("OK +training on cpu\\(\\) +tiny 16px: [0-9.]+ images/s at "
         + "batch 4; \\d+ MB \\+ [0-9.]+ MB per image, so batch_gpu up to [0-9,]+ fits .* \\(the spec asks 32 per device\\)")),
         doctor.out());
+    for (String stage : List.of("features", "knn", "temi", "reference inception", "reference dinov2", "sampling",
+        "encoder inception", "statistics inception", "encoder dinov2", "prdc")) {
+      assertTrue(row(doctor, "OK", stage + " on cpu()", " GB predicted ("), stage + ":\n" + doctor.out());
+    }
+    assertTrue(row(doctor, "OK", "sampling on cpu()", "micro-batch 50, shard 100: "), doctor.out());
+    assertTrue(row(doctor, "OK", "temi on cpu()", "C = 32, 4 heads, batch 256: "), doctor.out());
     assertTrue(row(doctor, "OK", "store", "its lock excludes a second process"), doctor.out());
     assertTrue(row(doctor, "OK", "disk", "8 trials"), doctor.out());
     assertTrue(row(doctor, "OK", "runtime.gpus_per_trial", "1 device(s) per training; --gpus cpu gives 1"), doctor.out());
