@@ -95,8 +95,8 @@ public final class StageFootprint {
     int chunk = Math.min(spec.features().chunkSize(), images);
     long width = net.width();
     return new Prediction("features", host(networks, 3L * chunk * width * FLOAT, 0),
-        networks.deviceBase() + net.at(spec.features().batchSize()), "features.batch_size",
-        "extractor at batch " + spec.features().batchSize() + ", chunks of " + chunk + " x " + width);
+        networks.deviceBase() + net.at(Math.min(spec.features().batchSize(), chunk)), "features.batch_size",
+        "extractor at batch " + Math.min(spec.features().batchSize(), chunk) + ", chunks of " + chunk + " x " + width);
   }
 
   /** Features read (file buffer, array, normalised copy, native copy), one tile, the top lists and the result. */
@@ -148,24 +148,27 @@ public final class StageFootprint {
   /** The training images' statistics: the encoder at its batch, a read block, its features, the sums. */
   public static Prediction reference(ExperimentSpec spec, Encoder encoder, NetworkProbe.Result networks) {
     Measured net = networks.network(NetworkProbe.encoder(encoder));
+    // The training images come ReferenceStatistics.READ_BLOCK at a time: no batch is larger.
+    int batch = Math.min(spec.evaluation().encoderBatch(), ReferenceStatistics.READ_BLOCK);
     long side = spec.imageResolution();
     long w = net.width();
     long heap = ReferenceStatistics.READ_BLOCK * side * side * 3 + 2L * ReferenceStatistics.READ_BLOCK * w * FLOAT
         + 2 * w * w * DOUBLE;
     return new Prediction("reference " + encoder.id(), host(networks, heap, 0),
-        networks.deviceBase() + net.at(spec.evaluation().encoderBatch()), "evaluation.encoder_batch",
-        "batch " + spec.evaluation().encoderBatch() + ", " + w + "-d");
+        networks.deviceBase() + net.at(batch), "evaluation.encoder_batch", "batch " + batch + ", " + w + "-d");
   }
 
   /** A shard through one encoder: the sampler's weights stay loaded; the shard's pixels and features. */
   public static Prediction encoding(ExperimentSpec spec, Encoder encoder, NetworkProbe.Result networks) {
     EvaluationSpec e = spec.evaluation();
     Measured net = networks.network(NetworkProbe.encoder(encoder));
+    // A shard is encoded in batches: none is larger than the shard.
+    int batch = Math.min(e.encoderBatch(), e.shardSize());
     return new Prediction("encoder " + encoder.id(),
         host(networks, shardPixels(spec) + 2L * e.shardSize() * net.width() * FLOAT, 0),
-        networks.deviceBase() + loaded(spec, networks) + net.at(e.encoderBatch()) - net.weights(),
+        networks.deviceBase() + loaded(spec, networks) + net.at(batch) - net.weights(),
         "evaluation.encoder_batch",
-        "batch " + e.encoderBatch() + ", shard " + e.shardSize() + " x " + net.width());
+        "batch " + batch + ", shard " + e.shardSize() + " x " + net.width());
   }
 
   /**

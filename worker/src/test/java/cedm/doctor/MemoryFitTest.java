@@ -52,7 +52,9 @@ class MemoryFitTest {
     assertEquals(Check.Status.FAIL, sampling.status());
     assertTrue(sampling.evidence().endsWith("reduce evaluation.batch_size until it fits"), sampling.evidence());
 
-    Check encoder = row(rows("  encoder_batch: 20000\n", Device.cpu(), 0), "encoder dinov2 on cpu()");
+    // An encoder's batch is at most a shard: a large batch needs a shard as large to cost memory.
+    Check encoder = row(rows("  shard_size: 20000\n  encoder_batch: 20000\n", Device.cpu(), 0),
+        "encoder dinov2 on cpu()");
     assertEquals(Check.Status.FAIL, encoder.status());
     assertTrue(encoder.evidence().endsWith("reduce evaluation.encoder_batch until it fits"), encoder.evidence());
   }
