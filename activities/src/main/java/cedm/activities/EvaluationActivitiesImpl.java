@@ -67,23 +67,9 @@ public final class EvaluationActivitiesImpl implements EvaluationActivities {
         : Stage.SNAPSHOT.require(store, request.snapshotId());
     Artifact dataset = Stage.DATASET.require(store, request.datasetId());
     EvaluationSpec spec = request.evaluation();
-    ObjectNode section = JSON.createObjectNode();
-    ObjectNode params = JSON.valueToTree(spec);
-    // When snapshots are evaluated decides nothing about this evaluation's samples, nor a metric's settings without
-    // it, nor the encoders' batch (float rounding only, like training.batch_gpu).
-    params.remove("duringTraining");
-    params.remove("encoderBatch");
-    for (Metric metric : Metric.values()) {
-      if (!spec.metrics().contains(metric)) {
-        params.remove(metric.settings());
-      }
-    }
-    section.set("params", params);
-    section.put("models", modelDigests(spec));
     // A model retrained under the same id (after its artifact was lost or corrupt) is evaluated again.
-    section.put("trained", model.manifest().contentDigest());
-    StageKey key = Stage.EVALUATION.key(section, List.of(
-        request.snapshotId() == null ? request.trainingId() : request.snapshotId(), request.datasetId()));
+    StageKey key = key(spec, modelDigests(spec), model.manifest().contentDigest(),
+        request.snapshotId() == null ? request.trainingId() : request.snapshotId(), request.datasetId());
     ArtifactStore.Obtained obtained = store.obtain(key, dir -> produce(request, key, model, dataset, dir),
         StageRun::heartbeatWaiting);
     Meta m = obtained.artifact().meta(Meta.class);
@@ -97,6 +83,29 @@ public final class EvaluationActivitiesImpl implements EvaluationActivities {
           scores);
     }
     return scores;
+  }
+
+  /**
+   * The evaluation's artifact key: the spec's settings that decide its samples and scores, the
+   * encoders' files, the trained model's content (float bits: another CPU gives other ids) and its
+   * inputs' ids.
+   */
+  static StageKey key(EvaluationSpec spec, String models, String trained, String modelId, String datasetId) {
+    ObjectNode params = JSON.valueToTree(spec);
+    // When snapshots are evaluated decides nothing about this evaluation's samples, nor a metric's settings without
+    // it, nor the encoders' batch (float rounding only, like training.batch_gpu).
+    params.remove("duringTraining");
+    params.remove("encoderBatch");
+    for (Metric metric : Metric.values()) {
+      if (!spec.metrics().contains(metric)) {
+        params.remove(metric.settings());
+      }
+    }
+    ObjectNode section = JSON.createObjectNode();
+    section.set("params", params);
+    section.put("models", models);
+    section.put("trained", trained);
+    return Stage.EVALUATION.key(section, List.of(modelId, datasetId));
   }
 
   private static String modelDigests(EvaluationSpec spec) throws Exception {

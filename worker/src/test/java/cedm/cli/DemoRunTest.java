@@ -17,6 +17,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -99,7 +100,10 @@ class DemoRunTest {
    * Every artifact id of both demos equals the one committed (made at 554f2a7, before the
    * workflows and the trainer were split): ids are digests of each stage's inputs, so a refactoring
    * that changed one would make every finished sweep compute again. C_max comes from TEMI's
-   * utilisation; a machine whose C_max differed would differ here in its grid's points.
+   * utilisation; a machine whose C_max differed would differ here in its grid's points. An
+   * evaluation's id also digests its trained model's float bits, which differ from one CPU to
+   * another (a Zen 4 EPYC's trainings differ from the Zen 5's that made the file): evaluations are
+   * counted here, and their key pinned without training by EvaluationKeyTest.
    */
   @Test
   void theDemosArtifactIdsAreTheCommittedOnes() throws Exception {
@@ -110,7 +114,10 @@ class DemoRunTest {
       actual = dirs.filter(d -> d.getNameCount() == artifacts.getNameCount() + 2)
           .map(d -> artifacts.relativize(d).toString()).sorted().toList();
     }
-    assertEquals(expected, actual, run.out());
+    Predicate<String> evaluation = id -> id.startsWith("evaluation/");
+    assertEquals(expected.stream().filter(evaluation.negate()).toList(),
+        actual.stream().filter(evaluation.negate()).toList(), run.out());
+    assertEquals(expected.stream().filter(evaluation).count(), actual.stream().filter(evaluation).count(), run.out());
   }
 
   /** Where `cedm run` wrote the demo's report, as it printed. */
