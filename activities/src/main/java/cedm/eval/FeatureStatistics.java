@@ -53,9 +53,12 @@ public final class FeatureStatistics {
       double[] converted = new double[block * dim];
       for (int from = 0; from < n; from += block) {
         int count = Math.min(block, n - from);
-        for (int i = 0; i < count * dim; i++) {
-          converted[i] = features[from * dim + i];
-          sum[i % dim] += converted[i];
+        for (int r = 0; r < count; r++) {
+          for (int j = 0; j < dim; j++) {
+            double v = features[(from + r) * dim + j];
+            converted[r * dim + j] = v;
+            sum[j] += v;
+          }
         }
         rows.put(converted, 0, count * dim);
         // Row-major rows [count, dim] read column-major are F^T [dim, count]: F^T F is its A A^T.
